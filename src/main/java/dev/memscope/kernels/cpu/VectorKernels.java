@@ -3,29 +3,585 @@ package dev.memscope.kernels.cpu;
 import dev.memscope.kernels.Alignment;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
-import dev.memscope.kernels.scalar.ScalarKernels;
 import dev.memscope.tensor.TensorF32;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** WORK IN PROGRESS: the Vector API backend is being written; until then it delegates to the scalar loops. */
+/**
+ * The CPU backend: Java Vector API loops, split into fixed-size chunks that run on all cores.
+ *
+ * <p>Precision: each chunk accumulates in float32 vector lanes over short blocks ({@value #BLOCK} elements)
+ * and moves each block's total into a float64 sum, which keeps the float32 rounding error near one ulp of
+ * the result while the hot loop stays float32-wide. A block whose float32 total is out of the safe range
+ * (squares that underflow for magnitudes near 1e-20, overflow near 1e19, NaN, infinity) is recomputed in
+ * float64, so extreme inputs cost time, never accuracy, and non-finite inputs still reach the result for
+ * {@link CheckedKernels} to report.
+ *
+ * <p>Determinism: chunk boundaries depend only on the shape, partial results are combined in chunk order,
+ * so results are bit-identical whatever the thread count or scheduling.
+ *
+ * <p>No allocation per call in steady state: op arguments live in fields, chunk bodies are created once,
+ * the partial-sum buffer only grows.
+ */
 public final class VectorKernels extends CheckedKernels {
-    private final ScalarKernels scalar;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
 
-    public VectorKernels(NonFinitePolicy policy) {
-        super(policy);
-        scalar = new ScalarKernels(NonFinitePolicy.PROPAGATE);
+    /** Elements per float32 accumulation block; a multiple of 4 * L for every species. */
+    static final int BLOCK = 1024;
+    /** Pixels per float32 accumulation block of the per-pixel cosine. */
+    static final int PIXEL_BLOCK = 256;
+    /** Elements (or pixels, for per-pixel ops) per chunk of parallel work. */
+    static final int CHUNK = 16384;
+    static final int PIXEL_CHUNK = 4096;
+    /** Below this many elements a call runs on the caller's thread: waking workers costs more. */
+    static final int INLINE_LIMIT = 1 << 17;
+
+    /** Smallest float32 block total trusted: below it, squares may have lost bits to gradual underflow. */
+    private static final float TINY_SUM = 0x1p-90f;
+    /**
+     * Per-pixel squared norms must lie in [2^-60, 2^60] for the float32 path: their product then stays inside
+     * float32's normal range, and squares have not lost bits to underflow. A block with any pixel outside is
+     * recomputed in float64.
+     */
+    private static final float TINY_SQ = 0x1p-60f;
+    private static final float HUGE_SQ = 0x1p60f;
+    private static final float COS_EPS_SQ = (float) (COSINE_EPS * COSINE_EPS);
+
+    /** res * 0 + flag is NaN exactly when res is not finite: a one-instruction finiteness check. */
+    private static final FloatVector ZERO = FloatVector.zero(F);
+
+    private static final int PLAIN = 0;
+    private static final int Q_MINUS_P = 1;
+    private static final int P_MINUS_Q = 2;
+
+    private final ParallelRunner runner;
+
+    // Arguments of the op in flight: set by the public entry points, read by the chunk bodies.
+    private float[] p;
+    private float[] q;
+    private float[] r;
+    private float[] gArr;
+    private float[] o;
+    private float[] coefA;
+    private float[] coefB;
+    private float[] coefC;
+    private float scalarA;
+    private float scalarB;
+    private int mode;
+    private int sampleSize;
+    private int pixels;
+    private int channels;
+    private int chunkLen;
+    private int chunksPerSample;
+    private double[] partials = new double[64];
+
+    private final ParallelRunner.ChunkBody sumSquaredBody = this::sumSquaredChunk;
+    private final ParallelRunner.ChunkBody pixelCosineBody = this::pixelCosineChunk;
+    private final ParallelRunner.ChunkBody globalCosineBody = this::globalCosineChunk;
+    private final ParallelRunner.ChunkBody cfgBody = this::cfgChunk;
+    private final ParallelRunner.ChunkBody amgBody = this::amgChunk;
+    private final ParallelRunner.ChunkBody linearBody = this::linearChunk;
+
+    public VectorKernels() {
+        this(NonFinitePolicy.REJECT);
     }
 
-    @Override public String name() { return "cpu"; }
-    @Override protected void diffNormImpl(TensorF32 a, TensorF32 b, float[] out) { scalar.diffNorm(a, b, out); }
-    @Override protected void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out) { scalar.pixelCosine(u, v, out); }
-    @Override protected void guidanceAlignmentImpl(TensorF32 c, TensorF32 u, Alignment a, float[] out) { scalar.guidanceAlignment(c, u, a, out); }
-    @Override protected void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out) { scalar.globalCosine(u, v, out); }
-    @Override protected void mseImpl(TensorF32 p, TensorF32 t, float[] out) { scalar.mse(p, t, out); }
-    @Override protected boolean cfgImpl(TensorF32 u, TensorF32 c, float[] s, TensorF32 out) { scalar.cfg(u, c, s, out); return false; }
-    @Override protected boolean amgImpl(TensorF32 u, TensorF32 c, TensorF32 n, TensorF32 g, double s0, float[] s1, float[] s2, float[] c3, double a, TensorF32 out) { scalar.amg(u, c, n, g, s0, s1, s2, c3, a, out); return false; }
-    @Override protected boolean linearImpl(TensorF32 x, TensorF32 y, double al, double be, TensorF32 out) {
-        float[] xd = x.data(), yd = y.data(), o = out.data();
-        for (int i = 0; i < o.length; i++) { o[i] = (float) al * xd[i] + (float) be * yd[i]; }
-        return false;
+    public VectorKernels(NonFinitePolicy policy) {
+        this(policy, Runtime.getRuntime().availableProcessors());
+    }
+
+    public VectorKernels(NonFinitePolicy policy, int threads) {
+        super(policy);
+        runner = new ParallelRunner(threads);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    /** Vector lanes of float32 this JVM uses (16 with AVX-512, 8 with AVX2). */
+    public static int lanes() {
+        return L;
+    }
+
+    public int threads() {
+        return runner.threads();
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    // ---- dispatch ---------------------------------------------------------------------------------------------
+
+    /** Splits each sample's {@code perSample} items into chunks of {@code chunk}, then runs them all. */
+    private void dispatch(TensorF32 t, int perSample, int chunk, int slotsPerChunk, ParallelRunner.ChunkBody body) {
+        sampleSize = t.shape().sampleSize();
+        pixels = t.shape().pixels();
+        channels = t.shape().channels();
+        chunkLen = chunk;
+        chunksPerSample = (perSample + chunk - 1) / chunk;
+        int n = chunksPerSample * t.batch();
+        if (partials.length < n * slotsPerChunk) {
+            partials = new double[Math.max(n * slotsPerChunk, 2 * partials.length)];
+        }
+        if (t.shape().size() < INLINE_LIMIT) {
+            for (int i = 0; i < n; i++) {
+                body.run(i);
+            }
+        } else {
+            runner.run(n, body);
+        }
+    }
+
+    /** Sum over the chunks of sample {@code s} of slot {@code slot}, in chunk order. */
+    private double sampleTotal(int s, int slots, int slot) {
+        double t = 0;
+        for (int c = s * chunksPerSample, end = c + chunksPerSample; c < end; c++) {
+            t += partials[c * slots + slot];
+        }
+        return t;
+    }
+
+    private boolean allChunksFinite(int batch) {
+        double flag = 0;
+        for (int c = 0, n = batch * chunksPerSample; c < n; c++) {
+            flag += partials[c];
+        }
+        return flag == 0;
+    }
+
+    private void release() {
+        p = q = r = gArr = o = coefA = coefB = coefC = null;
+    }
+
+    // ---- sum of squared differences: diffNorm, mse ------------------------------------------------------------
+
+    @Override
+    protected void diffNormImpl(TensorF32 a, TensorF32 b, float[] out) {
+        p = a.data();
+        q = b.data();
+        dispatch(a, a.shape().sampleSize(), CHUNK, 1, sumSquaredBody);
+        for (int s = 0; s < out.length; s++) {
+            out[s] = (float) Math.sqrt(sampleTotal(s, 1, 0));
+        }
+        release();
+    }
+
+    @Override
+    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
+        p = pred.data();
+        q = target.data();
+        int n = pred.shape().sampleSize();
+        dispatch(pred, n, CHUNK, 1, sumSquaredBody);
+        for (int s = 0; s < out.length; s++) {
+            out[s] = (float) (sampleTotal(s, 1, 0) / n);
+        }
+        release();
+    }
+
+    private void sumSquaredChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        partials[chunk] = sumSquaredDiff(p, q, from, to);
+    }
+
+    static double sumSquaredDiff(float[] x, float[] y, int from, int to) {
+        double total = 0;
+        int vecEnd = from + (to - from) / L * L;
+        for (int i = from; i < vecEnd; ) {
+            int end = Math.min(i + BLOCK, vecEnd);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            int j = i;
+            for (; j + 4 * L <= end; j += 4 * L) {
+                FloatVector d0 = FloatVector.fromArray(F, x, j).sub(FloatVector.fromArray(F, y, j));
+                FloatVector d1 = FloatVector.fromArray(F, x, j + L).sub(FloatVector.fromArray(F, y, j + L));
+                FloatVector d2 = FloatVector.fromArray(F, x, j + 2 * L).sub(FloatVector.fromArray(F, y, j + 2 * L));
+                FloatVector d3 = FloatVector.fromArray(F, x, j + 3 * L).sub(FloatVector.fromArray(F, y, j + 3 * L));
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+            }
+            for (; j < end; j += L) {
+                FloatVector d = FloatVector.fromArray(F, x, j).sub(FloatVector.fromArray(F, y, j));
+                a0 = d.fma(d, a0);
+            }
+            float block = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            total += block >= TINY_SUM && block <= Float.MAX_VALUE ? block : sumSquaredDiffExact(x, y, i, end);
+            i = end;
+        }
+        return total + sumSquaredDiffExact(x, y, vecEnd, to);
+    }
+
+    private static double sumSquaredDiffExact(float[] x, float[] y, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            double d = (double) x[i] - y[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    // ---- per-pixel cosine: pixelCosine, guidanceAlignment -------------------------------------------------------
+
+    @Override
+    protected void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
+        meanPixelCosine(u, v, PLAIN, out);
+    }
+
+    @Override
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
+        switch (variant) {
+            case UNCOND_VS_GUIDANCE -> meanPixelCosine(epsU, epsC, Q_MINUS_P, out);
+            case COND_VS_UNCOND -> meanPixelCosine(epsC, epsU, PLAIN, out);
+            case COND_VS_GUIDANCE -> meanPixelCosine(epsC, epsU, P_MINUS_Q, out);
+            default -> throw new AssertionError(variant);
+        }
+    }
+
+    /** Mean over pixels of cos(P, Y) where Y is Q, Q - P or P - Q by {@code how}. */
+    private void meanPixelCosine(TensorF32 first, TensorF32 second, int how, float[] out) {
+        p = first.data();
+        q = second.data();
+        mode = how;
+        dispatch(first, first.shape().pixels(), PIXEL_CHUNK, 1, pixelCosineBody);
+        int n = first.shape().pixels();
+        for (int s = 0; s < out.length; s++) {
+            out[s] = (float) (sampleTotal(s, 1, 0) / n);
+        }
+        release();
+    }
+
+    private void pixelCosineChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, pixels);
+        partials[chunk] = switch (mode) {
+            case PLAIN -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, PLAIN);
+            case Q_MINUS_P -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, Q_MINUS_P);
+            default -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, P_MINUS_Q);
+        };
+    }
+
+    /**
+     * Sum over pixels [from, to) of one sample (starting at {@code base}) of the clamped cosine. Two pixel
+     * vectors are in flight per iteration: one alone is latency-bound (channel FMAs, square root, division).
+     */
+    private static double pixelCosineSum(float[] p, float[] q, int base, int pixels, int channels,
+                                         int from, int to, int how) {
+        double total = 0;
+        int vecEnd = from + (to - from) / L * L;
+        for (int i = from; i < vecEnd; ) {
+            int end = Math.min(i + PIXEL_BLOCK, vecEnd);
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            // Range bookkeeping instead of a branch per vector: one check per block below.
+            FloatVector lo = FloatVector.broadcast(F, Float.MAX_VALUE);
+            FloatVector hi = FloatVector.zero(F);
+            int px = i;
+            for (; px + 2 * L <= end; px += 2 * L) {
+                FloatVector dot0 = FloatVector.zero(F);
+                FloatVector xx0 = FloatVector.zero(F);
+                FloatVector yy0 = FloatVector.zero(F);
+                FloatVector dot1 = FloatVector.zero(F);
+                FloatVector xx1 = FloatVector.zero(F);
+                FloatVector yy1 = FloatVector.zero(F);
+                for (int c = 0, off = base + px; c < channels; c++, off += pixels) {
+                    FloatVector a0 = FloatVector.fromArray(F, p, off);
+                    FloatVector b0 = FloatVector.fromArray(F, q, off);
+                    FloatVector a1 = FloatVector.fromArray(F, p, off + L);
+                    FloatVector b1 = FloatVector.fromArray(F, q, off + L);
+                    FloatVector y0 = how == PLAIN ? b0 : how == Q_MINUS_P ? b0.sub(a0) : a0.sub(b0);
+                    FloatVector y1 = how == PLAIN ? b1 : how == Q_MINUS_P ? b1.sub(a1) : a1.sub(b1);
+                    dot0 = a0.fma(y0, dot0);
+                    xx0 = a0.fma(a0, xx0);
+                    yy0 = y0.fma(y0, yy0);
+                    dot1 = a1.fma(y1, dot1);
+                    xx1 = a1.fma(a1, xx1);
+                    yy1 = y1.fma(y1, yy1);
+                }
+                lo = lo.min(xx0.min(yy0)).min(xx1.min(yy1));
+                hi = hi.max(xx0.max(yy0)).max(xx1.max(yy1));
+                acc0 = acc0.add(dot0.div(clampedNorms(xx0, yy0)));
+                acc1 = acc1.add(dot1.div(clampedNorms(xx1, yy1)));
+            }
+            for (; px < end; px += L) {
+                FloatVector dot = FloatVector.zero(F);
+                FloatVector xx = FloatVector.zero(F);
+                FloatVector yy = FloatVector.zero(F);
+                for (int c = 0, off = base + px; c < channels; c++, off += pixels) {
+                    FloatVector a = FloatVector.fromArray(F, p, off);
+                    FloatVector b = FloatVector.fromArray(F, q, off);
+                    FloatVector y = how == PLAIN ? b : how == Q_MINUS_P ? b.sub(a) : a.sub(b);
+                    dot = a.fma(y, dot);
+                    xx = a.fma(a, xx);
+                    yy = y.fma(y, yy);
+                }
+                lo = lo.min(xx.min(yy));
+                hi = hi.max(xx.max(yy));
+                acc0 = acc0.add(dot.div(clampedNorms(xx, yy)));
+            }
+            float min = lo.reduceLanes(VectorOperators.MIN);
+            float max = hi.reduceLanes(VectorOperators.MAX);
+            total += min >= TINY_SQ && max <= HUGE_SQ
+                    ? acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+                    : pixelCosineExact(p, q, base, pixels, channels, i, end, how);
+            i = end;
+        }
+        return total + pixelCosineExact(p, q, base, pixels, channels, vecEnd, to, how);
+    }
+
+    /**
+     * {@code max(|x|, eps) * max(|y|, eps)} from squared norms, as one square root; in the safe range the
+     * product cannot leave float32's normal range.
+     */
+    private static FloatVector clampedNorms(FloatVector xx, FloatVector yy) {
+        return xx.max(COS_EPS_SQ).mul(yy.max(COS_EPS_SQ)).sqrt();
+    }
+
+    private static double pixelCosineExact(float[] p, float[] q, int base, int pixels, int channels,
+                                           int from, int to, int how) {
+        double total = 0;
+        for (int px = from; px < to; px++) {
+            double dot = 0;
+            double xx = 0;
+            double yy = 0;
+            for (int c = 0, i = base + px; c < channels; c++, i += pixels) {
+                double a = p[i];
+                double b = q[i];
+                double y = how == PLAIN ? b : how == Q_MINUS_P ? b - a : a - b;
+                dot += a * y;
+                xx += a * a;
+                yy += y * y;
+            }
+            total += dot / (Math.max(Math.sqrt(xx), COSINE_EPS) * Math.max(Math.sqrt(yy), COSINE_EPS));
+        }
+        return total;
+    }
+
+    // ---- global cosine -----------------------------------------------------------------------------------------
+
+    @Override
+    protected void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
+        p = u.data();
+        q = v.data();
+        dispatch(u, u.shape().sampleSize(), CHUNK, 3, globalCosineBody);
+        for (int s = 0; s < out.length; s++) {
+            double dot = sampleTotal(s, 3, 0);
+            double xx = sampleTotal(s, 3, 1);
+            double yy = sampleTotal(s, 3, 2);
+            out[s] = (float) (dot / (Math.max(Math.sqrt(xx), COSINE_EPS) * Math.max(Math.sqrt(yy), COSINE_EPS)));
+        }
+        release();
+    }
+
+    private void globalCosineChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        double dot = 0;
+        double xx = 0;
+        double yy = 0;
+        int vecEnd = from + (to - from) / L * L;
+        for (int i = from; i < vecEnd; ) {
+            int end = Math.min(i + BLOCK, vecEnd);
+            FloatVector d0 = FloatVector.zero(F);
+            FloatVector d1 = FloatVector.zero(F);
+            FloatVector x0 = FloatVector.zero(F);
+            FloatVector x1 = FloatVector.zero(F);
+            FloatVector y0 = FloatVector.zero(F);
+            FloatVector y1 = FloatVector.zero(F);
+            int j = i;
+            for (; j + 2 * L <= end; j += 2 * L) {
+                FloatVector a = FloatVector.fromArray(F, p, j);
+                FloatVector b = FloatVector.fromArray(F, q, j);
+                FloatVector a2 = FloatVector.fromArray(F, p, j + L);
+                FloatVector b2 = FloatVector.fromArray(F, q, j + L);
+                d0 = a.fma(b, d0);
+                x0 = a.fma(a, x0);
+                y0 = b.fma(b, y0);
+                d1 = a2.fma(b2, d1);
+                x1 = a2.fma(a2, x1);
+                y1 = b2.fma(b2, y1);
+            }
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(F, p, j);
+                FloatVector b = FloatVector.fromArray(F, q, j);
+                d0 = a.fma(b, d0);
+                x0 = a.fma(a, x0);
+                y0 = b.fma(b, y0);
+            }
+            float bd = d0.add(d1).reduceLanes(VectorOperators.ADD);
+            float bx = x0.add(x1).reduceLanes(VectorOperators.ADD);
+            float by = y0.add(y1).reduceLanes(VectorOperators.ADD);
+            if (bx >= TINY_SUM && bx <= Float.MAX_VALUE && by >= TINY_SUM && by <= Float.MAX_VALUE
+                    && Math.abs(bd) <= Float.MAX_VALUE) {
+                dot += bd;
+                xx += bx;
+                yy += by;
+            } else {
+                for (int k = i; k < end; k++) {
+                    double a = p[k];
+                    double b = q[k];
+                    dot += a * b;
+                    xx += a * a;
+                    yy += b * b;
+                }
+            }
+            i = end;
+        }
+        for (int k = vecEnd; k < to; k++) {
+            double a = p[k];
+            double b = q[k];
+            dot += a * b;
+            xx += a * a;
+            yy += b * b;
+        }
+        partials[3 * chunk] = dot;
+        partials[3 * chunk + 1] = xx;
+        partials[3 * chunk + 2] = yy;
+    }
+
+    // ---- elementwise: cfg, amg, linear (ddimStep, conversions) -------------------------------------------------
+
+    @Override
+    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
+        p = epsU.data();
+        q = epsC.data();
+        o = out.data();
+        coefA = scale;
+        dispatch(epsU, epsU.shape().sampleSize(), CHUNK, 1, cfgBody);
+        boolean finite = allChunksFinite(epsU.batch());
+        release();
+        return finite;
+    }
+
+    private void cfgChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        float k = coefA[s];
+        FloatVector kv = FloatVector.broadcast(F, k);
+        FloatVector flag = FloatVector.zero(F);
+        int vecEnd = from + (to - from) / L * L;
+        int i = from;
+        for (; i < vecEnd; i += L) {
+            FloatVector u = FloatVector.fromArray(F, p, i);
+            FloatVector c = FloatVector.fromArray(F, q, i);
+            FloatVector res = c.sub(u).fma(kv, u);
+            res.intoArray(o, i);
+            flag = res.fma(ZERO, flag);
+        }
+        float f = flag.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float res = Math.fma(q[i] - p[i], k, p[i]);
+            o[i] = res;
+            f += res * 0f;
+        }
+        partials[chunk] = f == 0 ? 0 : 1;
+    }
+
+    @Override
+    protected boolean amgImpl(TensorF32 epsU, TensorF32 epsC, TensorF32 epsN, TensorF32 g, double s0,
+                              float[] s1, float[] s2, float[] c3, double abarT, TensorF32 out) {
+        p = epsU.data();
+        q = epsC.data();
+        r = epsN == null ? null : epsN.data();
+        gArr = g == null ? null : g.data();
+        o = out.data();
+        coefA = s1;
+        coefB = s2;
+        coefC = c3;
+        scalarA = (float) s0;
+        scalarB = (float) Math.sqrt(1 - abarT);
+        dispatch(epsU, epsU.shape().sampleSize(), CHUNK, 1, amgBody);
+        boolean finite = allChunksFinite(epsU.batch());
+        release();
+        return finite;
+    }
+
+    private void amgChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        float guide = scalarA - coefA[s];
+        float dedup = r == null ? 0f : coefB[s];
+        float dissim = gArr == null ? 0f : coefC[s] * scalarB;
+        FloatVector gv = FloatVector.broadcast(F, guide);
+        FloatVector dv = FloatVector.broadcast(F, dedup);
+        FloatVector sv = FloatVector.broadcast(F, dissim);
+        FloatVector flag = FloatVector.zero(F);
+        int vecEnd = from + (to - from) / L * L;
+        int i = from;
+        for (; i < vecEnd; i += L) {
+            FloatVector u = FloatVector.fromArray(F, p, i);
+            FloatVector res = FloatVector.fromArray(F, q, i).sub(u).fma(gv, u);
+            if (r != null) {
+                res = u.sub(FloatVector.fromArray(F, r, i)).fma(dv, res);
+            }
+            if (gArr != null) {
+                res = FloatVector.fromArray(F, gArr, i).fma(sv, res);
+            }
+            res.intoArray(o, i);
+            flag = res.fma(ZERO, flag);
+        }
+        float f = flag.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float res = Math.fma(q[i] - p[i], guide, p[i]);
+            if (r != null) {
+                res = Math.fma(p[i] - r[i], dedup, res);
+            }
+            if (gArr != null) {
+                res = Math.fma(gArr[i], dissim, res);
+            }
+            o[i] = res;
+            f += res * 0f;
+        }
+        partials[chunk] = f == 0 ? 0 : 1;
+    }
+
+    @Override
+    protected boolean linearImpl(TensorF32 x, TensorF32 y, double alpha, double beta, TensorF32 out) {
+        p = x.data();
+        q = y.data();
+        o = out.data();
+        scalarA = (float) alpha;
+        scalarB = (float) beta;
+        dispatch(x, x.shape().sampleSize(), CHUNK, 1, linearBody);
+        boolean finite = allChunksFinite(x.batch());
+        release();
+        return finite;
+    }
+
+    private void linearChunk(int chunk) {
+        int s = chunk / chunksPerSample;
+        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
+        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        FloatVector av = FloatVector.broadcast(F, scalarA);
+        FloatVector bv = FloatVector.broadcast(F, scalarB);
+        FloatVector flag = FloatVector.zero(F);
+        int vecEnd = from + (to - from) / L * L;
+        int i = from;
+        for (; i < vecEnd; i += L) {
+            FloatVector res = FloatVector.fromArray(F, q, i).mul(bv).add(FloatVector.fromArray(F, p, i).mul(av));
+            res.intoArray(o, i);
+            flag = res.fma(ZERO, flag);
+        }
+        float f = flag.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float res = q[i] * scalarB + p[i] * scalarA;
+            o[i] = res;
+            f += res * 0f;
+        }
+        partials[chunk] = f == 0 ? 0 : 1;
     }
 }
