@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Summarize a KernelBench JMH JSON result: op, backend, batch, median time, GB/s of compulsory traffic.
+
+Compulsory traffic is what the operation cannot avoid: every input tensor read once and every output tensor
+written once, nothing for caches, write-allocate or scratch. It is the same for every backend, so GB/s compares
+backends (and the machine's stream bandwidth) directly; a fused kernel that re-read an input would not get credit.
+
+Usage: jmh_table.py RESULT.json
+"""
+import json
+import sys
+
+# Shape of one sample in KernelBench (CHANNELS, HEIGHT, WIDTH): SD v1 latents. Keep in step with KernelBench.
+CHW = 4 * 64 * 64
+FLOAT32 = 4
+
+# op -> (tensors read, tensors written), as KernelBench calls it. Per-sample float[B] results are negligible.
+TRAFFIC = {
+    "diffNorm": (2, 0),           # a, b
+    "guidanceAlignment": (2, 0),  # eps_c, eps_u; eps_c - eps_u is never materialized
+    "pixelCosine": (2, 0),        # u, v
+    "globalCosine": (2, 0),       # u, v
+    "mse": (2, 0),                # pred, target
+    "cfg": (2, 1),                # eps_u, eps_c -> out
+    "amg": (4, 1),                # eps_u, eps_c, eps_n, g (all optional terms on) -> out
+    "ddimStep": (2, 1),           # x_t, eps -> out
+}
+
+TO_MICROS = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
+
+
+def op_of(benchmark):
+    """The op whose name the benchmark method contains; the longest match wins (none is a prefix of another)."""
+    method = benchmark.rsplit(".", 1)[-1]
+    matches = [op for op in TRAFFIC if op.lower() in method.lower()]
+    return max(matches, key=len) if matches else None
+
+
+def micros(metric, value):
+    unit = metric["scoreUnit"].split("/")[0]
+    if unit not in TO_MICROS or not metric["scoreUnit"].endswith("/op"):
+        raise SystemExit("unsupported score unit %r: run in AverageTime or SampleTime mode" % metric["scoreUnit"])
+    return value * TO_MICROS[unit]
+
+
+def rows(results):
+    for r in results:
+        op = op_of(r["benchmark"])
+        params = r.get("params", {})
+        metric = r["primaryMetric"]
+        median_us = micros(metric, metric["scorePercentiles"]["50.0"])
+        batch = int(params.get("batch", 0))
+        gbs = None
+        if op is not None and batch and median_us > 0:
+            reads, writes = TRAFFIC[op]
+            gbs = (reads + writes) * batch * CHW * FLOAT32 / (median_us * 1e-6) / 1e9
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        yield {
+            "op": op or r["benchmark"].rsplit(".", 1)[-1],
+            "backend": params.get("backend", "?"),
+            "batch": batch,
+            "median_us": median_us,
+            "gbs": gbs,
+            "alloc": alloc["score"] if alloc else None,
+        }
+
+
+def main(argv):
+    if len(argv) != 2:
+        raise SystemExit(__doc__)
+    with open(argv[1]) as f:
+        results = json.load(f)
+    if not results:
+        raise SystemExit("%s holds no results (did every benchmark fail?)" % argv[1])
+    table = sorted(rows(results), key=lambda x: (x["op"], x["batch"], x["backend"]))
+    show_alloc = any(x["alloc"] is not None for x in table)
+    header = "%-18s %-8s %6s %14s %9s" % ("op", "backend", "batch", "median (us)", "GB/s")
+    if show_alloc:
+        header += " %12s" % "alloc B/op"
+    print(header)
+    print("-" * len(header))
+    for x in table:
+        line = "%-18s %-8s %6d %14.2f %9s" % (x["op"], x["backend"], x["batch"], x["median_us"],
+                                            "-" if x["gbs"] is None else "%.1f" % x["gbs"])
+        if show_alloc:
+            line += " %12s" % ("-" if x["alloc"] is None else "%.1f" % x["alloc"])
+        print(line)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
