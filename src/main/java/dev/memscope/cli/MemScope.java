@@ -10,6 +10,9 @@ public final class MemScope implements Runnable {
 
     /** Every subcommand class; each helper adds its own line here. */
     static final Class<?>[] SUBCOMMANDS = {
+        KernelCommand.class,
+        GoldenCommand.class,
+        ThroughputCommand.class,
     };
 
     @CommandLine.Spec
