@@ -278,6 +278,9 @@ public final class VectorKernels extends CheckedKernels {
      */
     private static double pixelCosineSum(float[] p, float[] q, int base, int pixels, int channels,
                                          int from, int to, int how) {
+        if (channels == 4) {
+            return pixelCosineSum4(p, q, base, pixels, from, to, how);
+        }
         double total = 0;
         int vecEnd = from + (to - from) / L * L;
         for (int i = from; i < vecEnd; ) {
@@ -338,6 +341,51 @@ public final class VectorKernels extends CheckedKernels {
             i = end;
         }
         return total + pixelCosineExact(p, q, base, pixels, channels, vecEnd, to, how);
+    }
+
+    /**
+     * The same sum for four channels (Stable Diffusion's latent), unrolled: with the channel loop gone the
+     * JIT keeps all eight loads and the three dot products of a pixel vector in registers.
+     */
+    private static double pixelCosineSum4(float[] p, float[] q, int base, int pixels, int from, int to, int how) {
+        double total = 0;
+        int vecEnd = from + (to - from) / L * L;
+        int c1 = pixels;
+        int c2 = 2 * pixels;
+        int c3 = 3 * pixels;
+        for (int i = from; i < vecEnd; ) {
+            int end = Math.min(i + PIXEL_BLOCK, vecEnd);
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector lo = FloatVector.broadcast(F, Float.MAX_VALUE);
+            FloatVector hi = FloatVector.zero(F);
+            for (int px = base + i, stop = base + end; px < stop; px += L) {
+                FloatVector a0 = FloatVector.fromArray(F, p, px);
+                FloatVector a1 = FloatVector.fromArray(F, p, px + c1);
+                FloatVector a2 = FloatVector.fromArray(F, p, px + c2);
+                FloatVector a3 = FloatVector.fromArray(F, p, px + c3);
+                FloatVector b0 = FloatVector.fromArray(F, q, px);
+                FloatVector b1 = FloatVector.fromArray(F, q, px + c1);
+                FloatVector b2 = FloatVector.fromArray(F, q, px + c2);
+                FloatVector b3 = FloatVector.fromArray(F, q, px + c3);
+                FloatVector y0 = how == PLAIN ? b0 : how == Q_MINUS_P ? b0.sub(a0) : a0.sub(b0);
+                FloatVector y1 = how == PLAIN ? b1 : how == Q_MINUS_P ? b1.sub(a1) : a1.sub(b1);
+                FloatVector y2 = how == PLAIN ? b2 : how == Q_MINUS_P ? b2.sub(a2) : a2.sub(b2);
+                FloatVector y3 = how == PLAIN ? b3 : how == Q_MINUS_P ? b3.sub(a3) : a3.sub(b3);
+                FloatVector dot = a0.mul(y0).add(a1.mul(y1)).add(a2.mul(y2).add(a3.mul(y3)));
+                FloatVector xx = a0.mul(a0).add(a1.mul(a1)).add(a2.mul(a2).add(a3.mul(a3)));
+                FloatVector yy = y0.mul(y0).add(y1.mul(y1)).add(y2.mul(y2).add(y3.mul(y3)));
+                lo = lo.min(xx.min(yy));
+                hi = hi.max(xx.max(yy));
+                acc = acc.add(dot.div(clampedNorms(xx, yy)));
+            }
+            float min = lo.reduceLanes(VectorOperators.MIN);
+            float max = hi.reduceLanes(VectorOperators.MAX);
+            total += min >= TINY_SQ && max <= HUGE_SQ
+                    ? acc.reduceLanes(VectorOperators.ADD)
+                    : pixelCosineExact(p, q, base, pixels, 4, i, end, how);
+            i = end;
+        }
+        return total + pixelCosineExact(p, q, base, pixels, 4, vecEnd, to, how);
     }
 
     /**
