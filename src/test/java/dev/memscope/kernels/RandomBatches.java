@@ -28,12 +28,12 @@ public final class RandomBatches {
             new Shape(4, 4, 64, 64),
             new Shape(7, 8, 1, 4099),
             new Shape(67, 2, 3, 11),
-            new Shape(67, 3, 4099, 1),
+            new Shape(67, 2, 1, 1031),
             // one large sample: a backend that splits a single sample across threads does it here
             new Shape(1, 4, 128, 131));
 
     /** Element budget of one random case, to keep the suite at seconds on a 2-core machine. */
-    private static final int MAX_ELEMENTS = 200_000;
+    private static final int MAX_ELEMENTS = 120_000;
 
     private final Random rnd;
 

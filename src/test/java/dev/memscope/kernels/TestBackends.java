@@ -9,6 +9,10 @@ import java.util.stream.Collectors;
 public final class TestBackends {
     public static final String REFERENCE = "nd4j";
 
+    static {
+        Nd4jKernels.useOneThread();
+    }
+
     private TestBackends() {
     }
 

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The float64 reference: every operation composed from ordinary ND4J operations, the way a user of ND4J would
@@ -40,6 +41,16 @@ public final class Nd4jKernels extends CheckedKernels {
     @Override
     public String name() {
         return "nd4j";
+    }
+
+    /**
+     * Runs ND4J's native operations on one thread. For the unit tests on a shared 2-core machine: OpenMP workers
+     * spin while they wait, and under load that made the oracle 10x slower. The JMH suite does not call this, so
+     * the ND4J composition is measured with its default threading.
+     */
+    public static void useOneThread() {
+        Nd4j.getEnvironment().setMaxThreads(1);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     }
 
     // ---- float64 results, for tests that compare with the oracle before any rounding ----------------------------
