@@ -211,7 +211,7 @@ public abstract class CheckedKernels implements ScoreKernels {
         }
         for (int b = 0; b < out.length; b++) {
             if (!Float.isFinite(out[b])) {
-                throw blame(op, b, namedInputs);
+                throw blame(op, b, null, namedInputs);
             }
         }
     }
@@ -224,26 +224,38 @@ public abstract class CheckedKernels implements ScoreKernels {
         int n = out.shape().sampleSize();
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
-                throw blame(op, i / n, namedInputs);
+                throw blame(op, i / n, out, namedInputs);
             }
         }
     }
 
-    /** Finds the first non-finite input element of sample {@code b}, or reports float32 overflow. */
-    private static NonFiniteException blame(String op, int b, Object... namedInputs) {
-        for (int k = 0; k < namedInputs.length; k += 2) {
-            TensorF32 t = (TensorF32) namedInputs[k + 1];
-            if (t == null) {
-                continue;
-            }
-            float[] d = t.data();
-            int from = t.offset(b);
-            int to = from + t.shape().sampleSize();
-            for (int i = from; i < to; i++) {
-                if (!Float.isFinite(d[i])) {
-                    return new NonFiniteException(op + ": input tensor " + namedInputs[k] + " " + t.shape()
-                            + " holds " + d[i] + " at " + t.shape().locate(i)
-                            + " (use --allow-nonfinite / NonFinitePolicy.PROPAGATE to let it through)");
+    /**
+     * Finds the first non-finite input element of sample {@code b}, or reports float32 overflow. An input that
+     * shares its array with {@code out} has already been overwritten by the result, so the inputs the result did
+     * not overwrite are searched first; a non-finite value found only in the overwritten one may be its own or the
+     * result's, and the message says so.
+     */
+    private static NonFiniteException blame(String op, int b, TensorF32 out, Object... namedInputs) {
+        for (boolean overwritten : new boolean[] {false, true}) {
+            for (int k = 0; k < namedInputs.length; k += 2) {
+                TensorF32 t = (TensorF32) namedInputs[k + 1];
+                if (t == null || (out != null && t.data() == out.data()) != overwritten) {
+                    continue;
+                }
+                float[] d = t.data();
+                int from = t.offset(b);
+                int to = from + t.shape().sampleSize();
+                for (int i = from; i < to; i++) {
+                    if (!Float.isFinite(d[i])) {
+                        String what = "input tensor " + namedInputs[k] + " " + t.shape() + " holds " + d[i] + " at "
+                                + t.shape().locate(i);
+                        if (overwritten) {
+                            what += ", but it is also the output, so this is either its own value or the result"
+                                    + " overflowing float32 there";
+                        }
+                        return new NonFiniteException(op + ": " + what
+                                + " (use --allow-nonfinite / NonFinitePolicy.PROPAGATE to let it through)");
+                    }
                 }
             }
         }

@@ -13,11 +13,16 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0; C order; little- or big-endian
- * float32, float64, int32, int64). Writes are atomic: a temp file beside the target, then a rename.
+ * float32, float64, int32, int64; int64 values beyond +/-2^53, which a double cannot hold, are refused).
+ * Writes are atomic: a temp file beside the target, then a rename.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z]\\d+)'");
+    /** The descr value: a quoted type string, or the start of a structured dtype's field list. */
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*(?:'([^']*)'|(\\[))");
+    private static final Pattern SIMPLE_TYPE = Pattern.compile("([<>|=])([a-z]\\d+)");
+    /** Largest magnitude up to which every int64 is exactly a double. */
+    private static final long EXACT_INT_LIMIT = 1L << 53;
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
@@ -82,12 +87,18 @@ public final class Npy {
         if (!m.find()) {
             throw new NpyFormatException(file, "header has no readable 'descr': " + header.trim());
         }
-        DType dtype = DType.fromCode(m.group(2));
+        if (m.group(2) != null) {
+            throw new NpyFormatException(file, "unsupported dtype (a structured array with named fields;"
+                    + " supported: float32, float64, int32, int64)");
+        }
+        String descr = m.group(1);
+        Matcher t = SIMPLE_TYPE.matcher(descr);
+        DType dtype = t.matches() ? DType.fromCode(t.group(2)) : null;
         if (dtype == null) {
-            throw new NpyFormatException(file, "unsupported dtype '" + m.group(1) + m.group(2)
+            throw new NpyFormatException(file, "unsupported dtype '" + descr
                     + "' (supported: float32, float64, int32, int64)");
         }
-        ByteOrder order = m.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        ByteOrder order = t.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         Matcher f = FORTRAN.matcher(header);
         if (!f.find()) {
             throw new NpyFormatException(file, "header has no 'fortran_order': " + header.trim());
@@ -100,9 +111,13 @@ public final class Npy {
             throw new NpyFormatException(file, "header has no 'shape': " + header.trim());
         }
         int[] shape = parseShape(file, s.group(1));
-        long count = 1;
+        long count = java.util.Arrays.stream(shape).anyMatch(d -> d == 0) ? 0 : 1;
         for (int d : shape) {
             count *= d;
+            if (count > Integer.MAX_VALUE - 8) { // checked per factor, so the product never overflows a long
+                throw new NpyFormatException(file, "shape " + java.util.Arrays.toString(shape)
+                        + " is too large for one Java array");
+            }
         }
         int dataStart = headerStart + headerLen;
         long need = count * dtype.bytes;
@@ -113,9 +128,6 @@ public final class Npy {
         if (bytes.length - dataStart > need) {
             throw new NpyFormatException(file, "corrupt: " + (bytes.length - dataStart - need)
                     + " bytes after the data that shape " + java.util.Arrays.toString(shape) + " describes");
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new NpyFormatException(file, "array of " + count + " elements is too large");
         }
         ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
         double[] values = new double[(int) count];
@@ -135,7 +147,13 @@ public final class Npy {
             }
             case INT64 -> {
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = data.getLong(8 * i);
+                    long v = data.getLong(8 * i);
+                    if (v > EXACT_INT_LIMIT || v < -EXACT_INT_LIMIT) {
+                        // values are held as doubles; refuse rather than round a label or seed silently
+                        throw new NpyFormatException(file, "int64 value " + v + " at index " + i
+                                + " is beyond +/-2^53 and cannot be held exactly");
+                    }
+                    values[i] = v;
                 }
             }
             default -> throw new AssertionError(dtype);
