@@ -105,7 +105,11 @@ public final class CudaGemm implements Gemm {
             return;
         }
         closed = true;
-        ctx.makeCurrent();
+        try {
+            ctx.makeCurrent();
+        } catch (CudaCallException e) {
+            // a broken context still gets every handle released below, as far as the driver allows
+        }
         a.close();
         b.close();
         c.close();

@@ -225,7 +225,11 @@ public final class CudaKernels extends CheckedKernels {
             return;
         }
         closed = true;
-        ctx.makeCurrent();
+        try {
+            ctx.makeCurrent();
+        } catch (CudaCallException e) {
+            // a broken context still gets every handle released below, as far as the driver allows
+        }
         if (resident != null) {
             resident.freeAll();
         }

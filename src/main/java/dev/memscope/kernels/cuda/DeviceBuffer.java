@@ -24,8 +24,8 @@ final class DeviceBuffer implements AutoCloseable {
     /** A pointer to at least {@code bytes} bytes; grows (losing the contents) when needed. */
     CUdeviceptr ensure(long bytes) {
         if (bytes > capacity || ptr == null) {
-            release();
             long size = Math.max(Math.max(bytes, 256), capacity + capacity / 2);
+            release();
             CUdeviceptr p = new CUdeviceptr();
             check(cuMemAlloc(p, size), () -> "cuMemAlloc of " + size + " bytes for the " + name + " buffer");
             ptr = p;
