@@ -1,0 +1,70 @@
+// Shared pieces of the MemScope kernels: block size, deterministic warp/block sums, the clamped cosine.
+//
+// Precision choice (documented once, here): every reduction converts its float inputs to double and accumulates
+// in double, per thread, per warp and per block, and the second stage adds the block partials in double.
+// Float accumulation cannot meet the contract: squares of 1e-20 (1e-40) are subnormal in float and lose all
+// precision, and 16384 squares of 1e18 (1.6e40) overflow float's 3.4e38, while the inputs and the final results
+// are representable. Scaling by a running maximum would need a second pass or extra registers per element.
+// sm_80 and sm_90 run FP64 at half the FP32 rate, so these kernels stay memory-bound: a [4,64,64] cosine needs
+// about 3 DFMA per 8 bytes read, a few percent of the FP64 peak at full HBM bandwidth.
+//
+// Determinism: no atomics. Each thread visits a fixed sequence of elements, the warp sum is a fixed shuffle tree,
+// warp totals are added in warp order, and block partials are added by a second kernel in chunk order, so the
+// same inputs, shape and chunk count give bit-identical results on every run.
+#pragma once
+
+#define MS_BLOCK 256              // threads per block of every reduction and elementwise kernel
+#define MS_WARPS (MS_BLOCK / 32)
+// Resident blocks per SM asked of ptxas (__launch_bounds__): 4 x 256 threads caps a thread at 64 registers and
+// keeps half the SM's threads in flight, enough 16-byte loads to cover HBM latency. Without an explicit minimum,
+// ptxas picked tighter caps for some kernels and spilled.
+#define MS_MIN_BLOCKS 4
+#define MS_FINISH 32              // threads per block of the second-stage (finish) kernels: one warp per sample
+#define MS_COSINE_EPS 1e-8        // ScoreKernels.COSINE_EPS: clamp on each vector norm
+
+__device__ __forceinline__ double warp_sum(double v) {
+#pragma unroll
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v += __shfl_down_sync(0xffffffffu, v, offset);
+    }
+    return v;
+}
+
+// Sum over the block of MS_BLOCK threads; the result is valid in thread 0. Every thread must call it (it
+// synchronizes), and `scratch` (MS_WARPS doubles of shared memory) may be reused right after it returns.
+__device__ __forceinline__ double block_sum(double v, double* scratch) {
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    v = warp_sum(v);
+    if (lane == 0) {
+        scratch[warp] = v;
+    }
+    __syncthreads();
+    double total = 0.0;
+    if (warp == 0) {
+        total = warp_sum(lane < MS_WARPS ? scratch[lane] : 0.0);
+    }
+    __syncthreads();
+    return total;
+}
+
+// max(norm, eps) that, like Java's Math.max, keeps a NaN norm NaN (fmax would drop it).
+__device__ __forceinline__ double clamp_norm(double norm) {
+    return norm < MS_COSINE_EPS ? MS_COSINE_EPS : norm;
+}
+
+__device__ __forceinline__ double clamped_cosine(double dot, double xx, double yy) {
+    return dot / (clamp_norm(sqrt(xx)) * clamp_norm(sqrt(yy)));
+}
+
+// Splits the element range [start, end) of one sample into a scalar head [start, a0), a body [a0, a1) of whole
+// 16-byte aligned quads (a0 and a1 multiples of 4, so float4 loads from a cuMemAlloc base are aligned) and a
+// scalar tail [a1, end). Samples shorter than one aligned quad become all head.
+__device__ __forceinline__ void aligned_split(long long start, long long end, long long& a0, long long& a1) {
+    a0 = (start + 3) & ~3LL;
+    a1 = end & ~3LL;
+    if (a0 > a1) {
+        a0 = end;
+        a1 = end;
+    }
+}

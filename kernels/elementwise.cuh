@@ -1,0 +1,199 @@
+// Elementwise guidance and update kernels. Each result is computed with explicitly rounded float operations
+// (__fadd_rn and friends cannot be contracted into FMA), in the order ScalarKernels writes them, so the output is
+// bit-identical to the scalar backend. The output may alias an input: every element is read and then written by
+// the same thread, so no pointer here is __restrict__.
+//
+// Layout: grid (chunks, samples); block (c, s) walks sample s with a block-stride loop starting at chunk c.
+// The vector form needs n % 4 == 0 (every sample starts 16-byte aligned and no quad straddles two samples);
+// other sizes take the scalar form. A thread that writes a non-finite value sets *nonfinite = 1 (the flag is
+// zeroed before the launch; every writer stores the same value, so the result does not depend on order).
+#pragma once
+#include "common.cuh"
+
+__device__ __forceinline__ float cfg_one(float u, float c, float scale) {
+    return __fadd_rn(u, __fmul_rn(scale, __fsub_rn(c, u)));
+}
+
+__device__ __forceinline__ bool all_finite(float4 r) {
+    return isfinite(r.x) && isfinite(r.y) && isfinite(r.z) && isfinite(r.w);
+}
+
+template <bool VEC>
+__device__ __forceinline__ void cfg_body(const float* eps_u, const float* eps_c, const float* scale, int batch,
+                                         long long n, float* out, int* nonfinite) {
+    bool bad = false;
+    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    for (int s = blockIdx.y; s < batch; s += gridDim.y) {
+        const float k = scale[s];
+        const long long start = (long long) s * n;
+        if (VEC) {
+            const long long quads = n >> 2;
+            const float4* u4 = reinterpret_cast<const float4*>(eps_u + start);
+            const float4* c4 = reinterpret_cast<const float4*>(eps_c + start);
+            float4* o4 = reinterpret_cast<float4*>(out + start);
+            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
+                const float4 u = u4[i];
+                const float4 c = c4[i];
+                float4 r;
+                r.x = cfg_one(u.x, c.x, k);
+                r.y = cfg_one(u.y, c.y, k);
+                r.z = cfg_one(u.z, c.z, k);
+                r.w = cfg_one(u.w, c.w, k);
+                bad |= !all_finite(r);
+                o4[i] = r;
+            }
+        } else {
+            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < n; i += stride) {
+                const float r = cfg_one(eps_u[start + i], eps_c[start + i], k);
+                bad |= !isfinite(r);
+                out[start + i] = r;
+            }
+        }
+    }
+    if (bad) {
+        *nonfinite = 1;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+cfg_vec(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
+        int* nonfinite) {
+    cfg_body<true>(eps_u, eps_c, scale, batch, n, out, nonfinite);
+}
+
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+cfg_scalar(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
+           int* nonfinite) {
+    cfg_body<false>(eps_u, eps_c, scale, batch, n, out, nonfinite);
+}
+
+// AMG: r = u + guide*(c - u); r += dedup*(u - n) when HAS_N; r += dissim*g when HAS_G.
+// guide = (float)(s0 - s1[b]) and dissim = (float)(c3[b] * sqrt(1 - abar_t)) are rounded on the host in double,
+// as ScalarKernels does. Each combination of optional terms is its own kernel, so an absent term costs nothing
+// and its pointers (eps_n/dedup, g/dissim) are never read (the host passes null).
+template <bool HAS_N, bool HAS_G>
+__device__ __forceinline__ float amg_one(float u, float c, float nv, float gv, float guide, float dedup,
+                                         float dissim) {
+    float r = __fadd_rn(u, __fmul_rn(guide, __fsub_rn(c, u)));
+    if (HAS_N) {
+        r = __fadd_rn(r, __fmul_rn(dedup, __fsub_rn(u, nv)));
+    }
+    if (HAS_G) {
+        r = __fadd_rn(r, __fmul_rn(dissim, gv));
+    }
+    return r;
+}
+
+template <bool VEC, bool HAS_N, bool HAS_G>
+__device__ __forceinline__ void amg_body(const float* eps_u, const float* eps_c, const float* eps_n, const float* g,
+                                         const float* guide, const float* dedup, const float* dissim, int batch,
+                                         long long n, float* out, int* nonfinite) {
+    bool bad = false;
+    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    for (int s = blockIdx.y; s < batch; s += gridDim.y) {
+        const float kg = guide[s];
+        const float kn = HAS_N ? dedup[s] : 0.0f;
+        const float kd = HAS_G ? dissim[s] : 0.0f;
+        const long long start = (long long) s * n;
+        if (VEC) {
+            const long long quads = n >> 2;
+            const float4* u4 = reinterpret_cast<const float4*>(eps_u + start);
+            const float4* c4 = reinterpret_cast<const float4*>(eps_c + start);
+            const float4* n4 = reinterpret_cast<const float4*>(eps_n + start);
+            const float4* g4 = reinterpret_cast<const float4*>(g + start);
+            float4* o4 = reinterpret_cast<float4*>(out + start);
+            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
+                const float4 u = u4[i];
+                const float4 c = c4[i];
+                float4 nv = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+                float4 gv = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+                if (HAS_N) {
+                    nv = n4[i];
+                }
+                if (HAS_G) {
+                    gv = g4[i];
+                }
+                float4 r;
+                r.x = amg_one<HAS_N, HAS_G>(u.x, c.x, nv.x, gv.x, kg, kn, kd);
+                r.y = amg_one<HAS_N, HAS_G>(u.y, c.y, nv.y, gv.y, kg, kn, kd);
+                r.z = amg_one<HAS_N, HAS_G>(u.z, c.z, nv.z, gv.z, kg, kn, kd);
+                r.w = amg_one<HAS_N, HAS_G>(u.w, c.w, nv.w, gv.w, kg, kn, kd);
+                bad |= !all_finite(r);
+                o4[i] = r;
+            }
+        } else {
+            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < n; i += stride) {
+                const long long e = start + i;
+                const float nv = HAS_N ? eps_n[e] : 0.0f;
+                const float gv = HAS_G ? g[e] : 0.0f;
+                const float r = amg_one<HAS_N, HAS_G>(eps_u[e], eps_c[e], nv, gv, kg, kn, kd);
+                bad |= !isfinite(r);
+                out[e] = r;
+            }
+        }
+    }
+    if (bad) {
+        *nonfinite = 1;
+    }
+}
+
+// amg_{vec,scalar}_n{0,1}_g{0,1}: the eight combinations of layout and optional terms.
+#define MS_AMG(NAME, VEC, HAS_N, HAS_G)                                                                          \
+    extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)                                                       \
+    NAME(const float* eps_u, const float* eps_c, const float* eps_n, const float* g, const float* guide,         \
+         const float* dedup, const float* dissim, int batch, long long n, float* out, int* nonfinite) {          \
+        amg_body<VEC, HAS_N, HAS_G>(eps_u, eps_c, eps_n, g, guide, dedup, dissim, batch, n, out, nonfinite);     \
+    }
+
+MS_AMG(amg_vec_n0_g0, true, false, false)
+MS_AMG(amg_vec_n1_g0, true, true, false)
+MS_AMG(amg_vec_n0_g1, true, false, true)
+MS_AMG(amg_vec_n1_g1, true, true, true)
+MS_AMG(amg_scalar_n0_g0, false, false, false)
+MS_AMG(amg_scalar_n1_g0, false, true, false)
+MS_AMG(amg_scalar_n0_g1, false, false, true)
+MS_AMG(amg_scalar_n1_g1, false, true, true)
+
+// out = alpha*x + beta*y over the whole flat tensor (the DDIM step and every conversion), with alpha and beta
+// rounded to float on the host. A 1-D grid strides over the whole quads; the last total % 4 elements go to the
+// first threads of the grid.
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+linear_combination(const float* x, const float* y, float alpha, float beta, long long total, float* out,
+                   int* nonfinite) {
+    bool bad = false;
+    const long long first = (long long) blockIdx.x * MS_BLOCK + threadIdx.x;
+    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    const long long quads = total >> 2;
+    const float4* x4 = reinterpret_cast<const float4*>(x);
+    const float4* y4 = reinterpret_cast<const float4*>(y);
+    float4* o4 = reinterpret_cast<float4*>(out);
+    for (long long i = first; i < quads; i += stride) {
+        const float4 a = x4[i];
+        const float4 b = y4[i];
+        float4 r;
+        r.x = __fadd_rn(__fmul_rn(alpha, a.x), __fmul_rn(beta, b.x));
+        r.y = __fadd_rn(__fmul_rn(alpha, a.y), __fmul_rn(beta, b.y));
+        r.z = __fadd_rn(__fmul_rn(alpha, a.z), __fmul_rn(beta, b.z));
+        r.w = __fadd_rn(__fmul_rn(alpha, a.w), __fmul_rn(beta, b.w));
+        bad |= !all_finite(r);
+        o4[i] = r;
+    }
+    const long long t = quads * 4 + first;
+    if (t < total) {
+        const float r = __fadd_rn(__fmul_rn(alpha, x[t]), __fmul_rn(beta, y[t]));
+        bad |= !isfinite(r);
+        out[t] = r;
+    }
+    if (bad) {
+        *nonfinite = 1;
+    }
+}
+
+// Device-to-device copy of whole quads: the bandwidth probe the timings are compared with.
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+copy_quads(const float4* __restrict__ src, float4* __restrict__ dst, long long quads) {
+    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
+        dst[i] = src[i];
+    }
+}

@@ -1,0 +1,106 @@
+// Tiled single-precision matrix products for dev.memscope.kernels.Gemm, all matrices row-major:
+//   sgemm_nt: C[m][n] = sum_k A[m][k] * B[n][k]   (A is M x K, B is N x K)
+//   sgemm_nn: C[m][n] = sum_k A[m][k] * B[k][n]   (A is M x K, B is K x N)
+// A block of 256 threads computes a 64 x 64 tile of C through 16-deep slices of A and B staged in shared memory;
+// each thread keeps a 4 x 4 register block at rows ty + 16i and columns tx + 16j, so a warp reads one or two
+// broadcast A values and 16 consecutive B values per step (no bank conflicts) and writes C in 64-byte runs.
+// Edges are zero-filled, so any M, N, K >= 1 works. cuBLAS is not used: it cannot load next to a CUDA 13 driver.
+#pragma once
+#include "common.cuh"
+
+#define GEMM_TILE 64
+#define GEMM_DEPTH 16
+
+template <bool NT>
+__device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __restrict__ a,
+                                            const float* __restrict__ b, float* __restrict__ c) {
+    // +1 column of padding breaks the stride-64 bank pattern of the transposed stores.
+    __shared__ float as[GEMM_DEPTH][GEMM_TILE + 1];
+    __shared__ float bs[GEMM_DEPTH][GEMM_TILE + 1];
+    const int tid = threadIdx.x;
+    const int tx = tid & 15;
+    const int ty = tid >> 4;
+    const int n0 = blockIdx.x * GEMM_TILE;
+    const int row_tiles = (m + GEMM_TILE - 1) / GEMM_TILE;
+    for (int tile = blockIdx.y; tile < row_tiles; tile += gridDim.y) {
+        const int m0 = tile * GEMM_TILE;
+        float acc[4][4];
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                acc[i][j] = 0.0f;
+            }
+        }
+        for (int k0 = 0; k0 < k; k0 += GEMM_DEPTH) {
+            // 64 x 16 = 1024 values of each operand, four per thread; consecutive threads read consecutive k
+            // (A, and B for NT) or consecutive n (B for NN).
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const int e = tid + MS_BLOCK * r;
+                const int row = e >> 4;
+                const int kk = e & 15;
+                const int gm = m0 + row;
+                const int gk = k0 + kk;
+                as[kk][row] = (gm < m && gk < k) ? __ldg(a + (long long) gm * k + gk) : 0.0f;
+            }
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const int e = tid + MS_BLOCK * r;
+                if (NT) {
+                    const int col = e >> 4;
+                    const int kk = e & 15;
+                    const int gn = n0 + col;
+                    const int gk = k0 + kk;
+                    bs[kk][col] = (gn < n && gk < k) ? __ldg(b + (long long) gn * k + gk) : 0.0f;
+                } else {
+                    const int kk = e >> 6;
+                    const int col = e & 63;
+                    const int gn = n0 + col;
+                    const int gk = k0 + kk;
+                    bs[kk][col] = (gn < n && gk < k) ? __ldg(b + (long long) gk * n + gn) : 0.0f;
+                }
+            }
+            __syncthreads();
+#pragma unroll
+            for (int kk = 0; kk < GEMM_DEPTH; ++kk) {
+                float av[4];
+                float bv[4];
+#pragma unroll
+                for (int i = 0; i < 4; ++i) {
+                    av[i] = as[kk][ty + 16 * i];
+                    bv[i] = bs[kk][tx + 16 * i];
+                }
+#pragma unroll
+                for (int i = 0; i < 4; ++i) {
+#pragma unroll
+                    for (int j = 0; j < 4; ++j) {
+                        acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+                    }
+                }
+            }
+            __syncthreads();
+        }
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const int gm = m0 + ty + 16 * i;
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const int gn = n0 + tx + 16 * j;
+                if (gm < m && gn < n) {
+                    c[(long long) gm * n + gn] = acc[i][j];
+                }
+            }
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+sgemm_nt(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+    sgemm_tiles<true>(m, n, k, a, b, c);
+}
+
+extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+sgemm_nn(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+    sgemm_tiles<false>(m, n, k, a, b, c);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Compiles kernels/memscope.cu into one fatbin: SASS for sm_90 and sm_80 plus compute_90 PTX for newer GPUs.
+# Called by the Maven profile `cuda-nvcc` in generate-resources. Fails on any compiler warning (-Werror) and on
+# any register spill reported by `-Xptxas -v` (check-ptxas-log.sh). The fatbin appears only when both pass
+# (written to a temp name, then renamed). Skips nvcc when the fatbin is newer than every kernel source.
+set -euo pipefail
+nvcc=${1:?usage: build-fatbin.sh NVCC KERNEL_DIR OUT_FATBIN LOG}
+src=${2:?}
+out=${3:?}
+log=${4:?}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$(dirname "$out")" "$(dirname "$log")"
+
+if [ -f "$out" ] && [ -f "$log" ] && [ -z "$(find "$src" "$here/build-fatbin.sh" -newer "$out" -print -quit)" ]; then
+  "$here/check-ptxas-log.sh" "$log"
+  echo "build-fatbin: $out is up to date"
+  exit 0
+fi
+
+tmp="$out.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+echo "build-fatbin: $nvcc -> $out"
+if ! "$nvcc" -fatbin \
+    -gencode "arch=compute_90,code=[sm_90,compute_90]" \
+    -gencode "arch=compute_80,code=sm_80" \
+    -Xptxas -v -Werror all-warnings \
+    -o "$tmp" "$src/memscope.cu" > "$log" 2>&1; then
+  cat "$log" >&2
+  echo "build-fatbin: nvcc failed (log: $log)" >&2
+  exit 1
+fi
+if ! "$here/check-ptxas-log.sh" "$log"; then
+  rm -f "$out"
+  exit 1
+fi
+mv -f "$tmp" "$out"
+echo "build-fatbin: $(grep -c 'Compiling entry function' "$log") kernel builds, 0 spills, 0 warnings"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Run inside a folder made by scripts/gpu-bundle.sh, on a machine with an NVIDIA driver and GPU (no Java needed):
+#   1. says which device and driver it found (or why CUDA cannot run here: then exits 3),
+#   2. runs the golden checks on the cuda backend,
+#   3. measures the copy bandwidth with our copy kernel and times every kernel at batch 1, 16, 64, 256 of
+#      [4, 64, 64] on device-resident buffers (median, GB/s of compulsory traffic, % of copy bandwidth).
+# Exit: 0 all passed, 1 a golden check or the timing failed, 3 no usable CUDA driver/device.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+java="$here/runtime/bin/java"
+flags=(--add-modules jdk.incubator.vector -Djava.library.path="$here/lib")
+[ -x "$java" ] || { echo "gpu-check: $java missing; run this inside a folder made by gpu-bundle.sh" >&2; exit 1; }
+
+if command -v nvidia-smi >/dev/null 2>&1; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+fi
+if ! "$java" "${flags[@]}" -cp "$here/memscope.jar" dev.memscope.kernels.cuda.CudaKernelTimer --probe; then
+  echo "gpu-check: no CUDA driver or device usable on this machine (reason above); nothing was checked" >&2
+  exit 3
+fi
+
+status=0
+echo "== golden checks on cuda"
+if ! "$java" "${flags[@]}" -jar "$here/memscope.jar" golden check --backend cuda --dir "$here/goldens"; then
+  echo "gpu-check: golden check FAILED" >&2
+  status=1
+fi
+echo "== kernel timings (device-resident, CUDA events)"
+if ! "$java" "${flags[@]}" -cp "$here/memscope.jar" dev.memscope.kernels.cuda.CudaKernelTimer \
+    --reps "${REPS:-50}" --batches 1,16,64,256 --image 4,64,64; then
+  echo "gpu-check: kernel timing FAILED" >&2
+  status=1
+fi
+exit $status

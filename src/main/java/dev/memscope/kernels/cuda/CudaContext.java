@@ -1,0 +1,164 @@
+package dev.memscope.kernels.cuda;
+
+import static dev.memscope.kernels.cuda.CudaCallException.check;
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * Device 0's primary context, the kernel module loaded from the embedded fatbin, and one stream: what every CUDA
+ * object of this package works on. Open only after {@link CudaAvailability#unavailableReason()} returned null.
+ * Every driver call is checked. Driver calls bind to the calling thread's current context, so each public entry
+ * point calls {@link #makeCurrent()} first.
+ */
+final class CudaContext implements AutoCloseable {
+    /** Threads per block of every reduction and elementwise kernel (MS_BLOCK in kernels/common.cuh). */
+    static final int BLOCK = 256;
+    /** Threads per block of the finish kernels (MS_FINISH). */
+    static final int FINISH_BLOCK = 32;
+    /** Largest gridDim.y and gridDim.z. */
+    static final int MAX_GRID_Y = 65535;
+
+    final CUdevice device = new CUdevice();
+    final CUcontext context = new CUcontext();
+    final CUmodule module = new CUmodule();
+    final CUstream stream = new CUstream();
+    final int multiprocessors;
+    final int computeMajor;
+    final int computeMinor;
+    final String deviceName;
+    final int driverVersion;
+
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private boolean retained;
+    private boolean moduleLoaded;
+    private boolean streamCreated;
+
+    private CudaContext() {
+        check(cuDeviceGet(device, 0), "cuDeviceGet(0)");
+        check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain(device 0)");
+        retained = true;
+        try {
+            makeCurrent();
+            multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+            computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+            computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+            byte[] name = new byte[256];
+            check(cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
+            int len = 0;
+            while (len < name.length && name[len] != 0) {
+                len++;
+            }
+            deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
+            int[] version = new int[1];
+            check(cuDriverGetVersion(version), "cuDriverGetVersion");
+            driverVersion = version[0];
+            check(cuModuleLoadData(module, CudaAvailability.fatbin()),
+                    "cuModuleLoadData(" + CudaAvailability.FATBIN_RESOURCE + ") on device 0 (compute "
+                            + computeMajor + "." + computeMinor + ")");
+            moduleLoaded = true;
+            for (String kernel : CudaOps.KERNELS) {
+                function(kernel);
+            }
+            check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            streamCreated = true;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Retains device 0's primary context, loads the kernels and creates the stream (all undone on failure). */
+    static CudaContext open() {
+        return new CudaContext();
+    }
+
+    void makeCurrent() {
+        check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    CUfunction function(String name) {
+        return functions.computeIfAbsent(name, n -> {
+            CUfunction f = new CUfunction();
+            check(cuModuleGetFunction(f, module, n), "cuModuleGetFunction(" + n + ")");
+            return f;
+        });
+    }
+
+    /** Enqueues a kernel on the stream; {@code sizes} describes the problem for the error message. */
+    void launch(String kernel, int gridX, int gridY, int block, Pointer params, Supplier<String> sizes) {
+        int rc = cuLaunchKernel(function(kernel), gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
+        check(rc, () -> "launch of kernel " + kernel + " (grid " + gridX + "x" + gridY + ", block " + block
+                + ") for " + sizes.get());
+    }
+
+    /** Waits for everything enqueued; a kernel fault surfaces here, named by {@code what}. */
+    void synchronize(Supplier<String> what) {
+        check(cuStreamSynchronize(stream), () -> "cuStreamSynchronize after " + what.get());
+    }
+
+    /** Frees a device allocation once queued work that may read it is done; never throws (used by close()). */
+    void free(CUdeviceptr p) {
+        cuCtxSetCurrent(context);
+        cuStreamSynchronize(stream);
+        cuMemFree(p);
+    }
+
+    String describe() {
+        return deviceName + " (compute " + computeMajor + "." + computeMinor + ", " + multiprocessors
+                + " SMs, driver " + driverVersion / 1000 + "." + (driverVersion % 1000) / 10 + ")";
+    }
+
+    private int attribute(int attribute) {
+        int[] v = new int[1];
+        check(cuDeviceGetAttribute(v, attribute, device), "cuDeviceGetAttribute(" + attribute + ")");
+        return v[0];
+    }
+
+    @Override
+    public void close() {
+        if (retained) {
+            cuCtxSetCurrent(context);
+        }
+        if (streamCreated) {
+            cuStreamSynchronize(stream);
+            cuStreamDestroy(stream);
+            streamCreated = false;
+        }
+        if (moduleLoaded) {
+            cuModuleUnload(module);
+            moduleLoaded = false;
+        }
+        if (retained) {
+            cuDevicePrimaryCtxRelease(device);
+            retained = false;
+        }
+    }
+}

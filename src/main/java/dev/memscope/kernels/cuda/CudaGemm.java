@@ -1,0 +1,120 @@
+package dev.memscope.kernels.cuda;
+
+import java.util.function.Supplier;
+
+import dev.memscope.kernels.Gemm;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * {@link Gemm} on the device with the tiled kernels of {@code kernels/gemm.cuh} (cuBLAS cannot load next to a
+ * CUDA 13 driver). Each call uploads A and B, multiplies and downloads C through the same reusable buffers and
+ * pinned staging as {@link CudaKernels}. Float accumulation in k order per thread, so results differ from a
+ * double product by at most about {@code k * 2^-24 * sum |a||b|}. Not thread-safe.
+ */
+public final class CudaGemm implements Gemm {
+
+    private final CudaContext ctx;
+    private final CudaOps ops;
+    private final Staging staging;
+    private final DeviceBuffer a;
+    private final DeviceBuffer b;
+    private final DeviceBuffer c;
+    private boolean closed;
+
+    /** @throws IllegalStateException when CUDA cannot run here, with {@link CudaAvailability}'s reason */
+    public CudaGemm() {
+        String why = CudaAvailability.unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("the cuda Gemm is unavailable on this machine: " + why);
+        }
+        ctx = CudaContext.open();
+        try {
+            ops = new CudaOps(ctx);
+            staging = new Staging(ctx);
+            a = new DeviceBuffer(ctx, "gemm A");
+            b = new DeviceBuffer(ctx, "gemm B");
+            c = new DeviceBuffer(ctx, "gemm C");
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public void multiplyNT(int m, int n, int k, float[] a, float[] b, float[] c) {
+        multiply(true, m, n, k, a, b, c);
+    }
+
+    @Override
+    public void multiplyNN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        multiply(false, m, n, k, a, b, c);
+    }
+
+    private void multiply(boolean nt, int m, int n, int k, float[] ha, float[] hb, float[] hc) {
+        String op = nt ? "multiplyNT" : "multiplyNN";
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        need(op, "A", ha, (long) m * k, m + " x " + k);
+        need(op, "B", hb, (long) n * k, nt ? n + " x " + k : k + " x " + n);
+        need(op, "C", hc, (long) m * n, m + " x " + n);
+        if (closed) {
+            throw new IllegalStateException("this cuda Gemm has been closed");
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            java.util.Arrays.fill(hc, 0, m * n, 0f);
+            return;
+        }
+        ctx.makeCurrent();
+        Supplier<String> what = () -> op + " m=" + m + ", n=" + n + ", k=" + k;
+        CUdeviceptr da = a.ensure((long) m * k * Float.BYTES);
+        CUdeviceptr db = b.ensure((long) n * k * Float.BYTES);
+        CUdeviceptr dc = c.ensure((long) m * n * Float.BYTES);
+        staging.upload(ha, 0, m * k, da, what);
+        staging.upload(hb, 0, n * k, db, what);
+        ops.sgemm(nt, m, n, k, da, db, dc);
+        staging.download(dc, hc, 0, m * n, what);
+    }
+
+    private static void need(String op, String name, float[] array, long size, String dims) {
+        if (array == null) {
+            throw new IllegalArgumentException(op + ": matrix " + name + " is null");
+        }
+        if (array.length < size) {
+            throw new IllegalArgumentException(op + ": matrix " + name + " (" + dims + ") needs " + size
+                    + " floats but the array holds " + array.length);
+        }
+    }
+
+    /** The device this runs on. */
+    public String device() {
+        return ctx.describe();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            ctx.makeCurrent();
+        } catch (CudaCallException e) {
+            // a broken context still gets every handle released below, as far as the driver allows
+        }
+        a.close();
+        b.close();
+        c.close();
+        ops.close();
+        staging.close();
+        ctx.close();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.memscope.kernels.cuda;
+
+import java.util.function.Supplier;
+
+import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.CheckedKernels;
+import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.tensor.Shape;
+import dev.memscope.tensor.TensorF32;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * The kernel interface on a CUDA device, through JCuda's driver API only: device 0's primary context, the
+ * kernels of {@code kernels/*.cu} loaded from the fatbin embedded in the jar, one stream, device buffers reused
+ * across calls (grown when a call needs more) and pinned host staging. Each call uploads its inputs, runs the
+ * kernels and downloads the result before returning; {@link #resident()} gives the same kernels on tensors that
+ * stay on the device.
+ *
+ * <p>Results: elementwise operations are bit-identical to {@code ScalarKernels} (explicitly rounded float
+ * arithmetic in the same order); reductions accumulate in double like it and differ only in summation order.
+ * Every failed driver call throws {@link CudaCallException} naming the call, kernel and sizes.
+ * Not thread-safe, like every backend.
+ */
+public final class CudaKernels extends CheckedKernels {
+
+    private final CudaContext ctx;
+    private final CudaOps ops;
+    private final Staging staging;
+    private final DeviceBuffer[] inputs;
+    private final DeviceBuffer output;
+    private final DeviceBuffer perSample;
+    private final DeviceBuffer params;
+    private ResidentKernels resident;
+    private boolean closed;
+
+    public CudaKernels() {
+        this(NonFinitePolicy.REJECT);
+    }
+
+    /** @throws IllegalStateException when CUDA cannot run here, with {@link CudaAvailability}'s reason */
+    public CudaKernels(NonFinitePolicy policy) {
+        super(policy);
+        String why = CudaAvailability.unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("the cuda backend is unavailable on this machine: " + why);
+        }
+        ctx = CudaContext.open();
+        try {
+            ops = new CudaOps(ctx);
+            staging = new Staging(ctx);
+            inputs = new DeviceBuffer[4];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = new DeviceBuffer(ctx, "input " + i);
+            }
+            output = new DeviceBuffer(ctx, "output tensor");
+            perSample = new DeviceBuffer(ctx, "per-sample results");
+            params = new DeviceBuffer(ctx, "per-sample parameters");
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** The device this backend runs on, for reports: name, compute capability, SMs, driver version. */
+    public String device() {
+        return ctx.describe();
+    }
+
+    /** Kernels on device-resident tensors, sharing this instance's context and stream; closed with it. */
+    public ResidentKernels resident() {
+        checkOpen();
+        if (resident == null) {
+            resident = new ResidentKernels(ops, staging);
+        }
+        return resident;
+    }
+
+    // ---- reductions -----------------------------------------------------------------------------------------------
+
+    @Override
+    protected void diffNormImpl(TensorF32 a, TensorF32 b, float[] out) {
+        Supplier<String> what = begin("diffNorm", a.shape());
+        CUdeviceptr da = upload(0, a, what);
+        CUdeviceptr db = upload(1, b, what);
+        CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
+        ops.squaredDiff(da, db, a.shape(), CudaOps.FINISH_SQRT, dout);
+        staging.download(dout, out, 0, out.length, what);
+    }
+
+    @Override
+    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
+        Supplier<String> what = begin("mse", pred.shape());
+        CUdeviceptr dp = upload(0, pred, what);
+        CUdeviceptr dt = upload(1, target, what);
+        CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
+        ops.squaredDiff(dp, dt, pred.shape(), CudaOps.FINISH_MEAN, dout);
+        staging.download(dout, out, 0, out.length, what);
+    }
+
+    @Override
+    protected void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
+        pixelCosine("pixelCosine", u, v, CudaOps.PairMode.PLAIN, out);
+    }
+
+    @Override
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
+        String op = "guidanceAlignment " + variant;
+        // the same (p, q) roles as ScalarKernels: the first vector of each pair is p
+        switch (variant) {
+            case UNCOND_VS_GUIDANCE -> pixelCosine(op, epsU, epsC, CudaOps.PairMode.Q_MINUS_P, out);
+            case COND_VS_UNCOND -> pixelCosine(op, epsC, epsU, CudaOps.PairMode.PLAIN, out);
+            case COND_VS_GUIDANCE -> pixelCosine(op, epsC, epsU, CudaOps.PairMode.P_MINUS_Q, out);
+            default -> throw new AssertionError(variant);
+        }
+    }
+
+    private void pixelCosine(String op, TensorF32 p, TensorF32 q, CudaOps.PairMode mode, float[] out) {
+        Supplier<String> what = begin(op, p.shape());
+        CUdeviceptr dp = upload(0, p, what);
+        CUdeviceptr dq = upload(1, q, what);
+        CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
+        ops.pixelCosine(dp, dq, p.shape(), mode, dout);
+        staging.download(dout, out, 0, out.length, what);
+    }
+
+    @Override
+    protected void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
+        Supplier<String> what = begin("globalCosine", u.shape());
+        CUdeviceptr du = upload(0, u, what);
+        CUdeviceptr dv = upload(1, v, what);
+        CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
+        ops.globalCosine(du, dv, u.shape(), dout);
+        staging.download(dout, out, 0, out.length, what);
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------------------------
+
+    @Override
+    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
+        Supplier<String> what = begin("cfg", epsU.shape());
+        CUdeviceptr du = upload(0, epsU, what);
+        CUdeviceptr dc = upload(1, epsC, what);
+        CUdeviceptr ds = params.ensure((long) scale.length * Float.BYTES);
+        staging.upload(scale, 0, scale.length, ds, what);
+        CUdeviceptr dout = output.ensure(bytes(out));
+        ops.cfg(du, dc, ds, epsU.shape(), dout);
+        return downloadElementwise(dout, out, what);
+    }
+
+    @Override
+    protected boolean amgImpl(TensorF32 epsU, TensorF32 epsC, TensorF32 epsN, TensorF32 g, double s0, float[] s1,
+                              float[] s2, float[] c3, double abarT, TensorF32 out) {
+        Supplier<String> what = begin("amg", epsU.shape());
+        int batch = epsU.batch();
+        float[][] k = ResidentKernels.amgCoefficients(s0, s1, s2, c3, abarT);
+        long slot = (long) batch * Float.BYTES;
+        CUdeviceptr dparams = params.ensure(3 * slot);
+        CUdeviceptr guide = dparams;
+        CUdeviceptr dedup = dparams.withByteOffset(slot);
+        CUdeviceptr dissim = dparams.withByteOffset(2 * slot);
+        staging.upload(k[0], 0, batch, guide, what);
+        if (epsN != null) {
+            staging.upload(k[1], 0, batch, dedup, what);
+        }
+        if (g != null) {
+            staging.upload(k[2], 0, batch, dissim, what);
+        }
+        CUdeviceptr du = upload(0, epsU, what);
+        CUdeviceptr dc = upload(1, epsC, what);
+        CUdeviceptr dn = epsN == null ? null : upload(2, epsN, what);
+        CUdeviceptr dg = g == null ? null : upload(3, g, what);
+        CUdeviceptr dout = output.ensure(bytes(out));
+        ops.amg(du, dc, dn, dg, guide, epsN == null ? null : dedup, g == null ? null : dissim, epsU.shape(), dout);
+        return downloadElementwise(dout, out, what);
+    }
+
+    @Override
+    protected boolean linearImpl(TensorF32 x, TensorF32 y, double alpha, double beta, TensorF32 out) {
+        Supplier<String> what = begin("linear combination (ddimStep/convert)", x.shape());
+        CUdeviceptr dx = upload(0, x, what);
+        CUdeviceptr dy = upload(1, y, what);
+        CUdeviceptr dout = output.ensure(bytes(out));
+        ops.linear(dx, dy, (float) alpha, (float) beta, x.shape().size(), dout, x.shape());
+        return downloadElementwise(dout, out, what);
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------------------------
+
+    private CUdeviceptr upload(int slot, TensorF32 t, Supplier<String> what) {
+        CUdeviceptr d = inputs[slot].ensure(bytes(t));
+        staging.upload(t.data(), 0, t.data().length, d, what);
+        return d;
+    }
+
+    private boolean downloadElementwise(CUdeviceptr dout, TensorF32 out, Supplier<String> what) {
+        staging.download(dout, out.data(), 0, out.data().length, what);
+        return staging.downloadInt(ops.nonFiniteFlag(), what) == 0;
+    }
+
+    private static long bytes(TensorF32 t) {
+        return (long) t.shape().size() * Float.BYTES;
+    }
+
+    /** Every operation starts here: this thread gets the context; errors will name the operation and shape. */
+    private Supplier<String> begin(String op, Shape shape) {
+        checkOpen();
+        ctx.makeCurrent();
+        return () -> op + " on " + shape;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this cuda backend has been closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            ctx.makeCurrent();
+        } catch (CudaCallException e) {
+            // a broken context still gets every handle released below, as far as the driver allows
+        }
+        if (resident != null) {
+            resident.freeAll();
+        }
+        for (DeviceBuffer b : inputs) {
+            b.close();
+        }
+        output.close();
+        perSample.close();
+        params.close();
+        ops.close();
+        staging.close();
+        ctx.close();
+    }
+}
