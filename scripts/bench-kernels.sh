@@ -60,11 +60,19 @@ if (( smoke )); then
     given_param batch || defaults+=(-p batch=1)
 fi
 
+# Only the kernel suite unless a benchmark pattern is given (patterns name their class, e.g. 'KernelBench\.cfg$',
+# 'FusedVsComposedBench'); the jar also holds suites that need a GPU or take longer.
+include=("KernelBench\\.")
+for a in "${jmh_args[@]+"${jmh_args[@]}"}"; do
+    [[ "$a" == *Bench* ]] && include=()
+done
+
 mkdir -p jmh/results
 suffix=""
 (( smoke )) && suffix="-smoke"
 out="jmh/results/kernels-$(date +%Y%m%d-%H%M%S)$suffix.json"
-"$java" -jar "$jar" "${defaults[@]+"${defaults[@]}"}" -rf json -rff "$out" "${jmh_args[@]+"${jmh_args[@]}"}"
+"$java" -jar "$jar" "${defaults[@]+"${defaults[@]}"}" -rf json -rff "$out" "${jmh_args[@]+"${jmh_args[@]}"}" \
+    "${include[@]+"${include[@]}"}"
 echo
 echo "results: $out"
 python3 scripts/jmh_table.py "$out"

@@ -26,12 +26,25 @@ TRAFFIC = {
     "ddimStep": (2, 1),           # x_t, eps -> out
 }
 
+# Benchmarks of other classes timing the same ops under another name (FusedVsComposedBench, CudaResidentBench).
+# method -> (op, what to show in the backend column).
+ALIASES = {
+    "guidanceAlignmentFusedCpu": ("guidanceAlignment", "cpu"),
+    "guidanceAlignmentNd4jFloat32": ("guidanceAlignment", "nd4j-f32"),
+    "guidanceAlignmentNd4jReference": ("guidanceAlignment", "nd4j-f64"),
+    "diffNormResident": ("diffNorm", "cuda-dev"),
+    "guidanceAlignmentResident": ("guidanceAlignment", "cuda-dev"),
+    "cfgResident": ("cfg", "cuda-dev"),
+}
+
 TO_MICROS = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 
 
 def op_of(benchmark):
     """The op whose name the benchmark method contains; the longest match wins (none is a prefix of another)."""
     method = benchmark.rsplit(".", 1)[-1]
+    if method in ALIASES:
+        return ALIASES[method][0]
     matches = [op for op in TRAFFIC if op.lower() in method.lower()]
     return max(matches, key=len) if matches else None
 
@@ -57,7 +70,7 @@ def rows(results):
         alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
         yield {
             "op": op or r["benchmark"].rsplit(".", 1)[-1],
-            "backend": params.get("backend", "?"),
+            "backend": params.get("backend") or ALIASES.get(r["benchmark"].rsplit(".", 1)[-1], (None, "?"))[1],
             "batch": batch,
             "median_us": median_us,
             "gbs": gbs,

@@ -57,8 +57,8 @@ public class KernelBench {
     static final int HEIGHT = 64;
     static final int WIDTH = 64;
 
-    /** Any registered KernelProvider name; the CUDA backend joins by adding "cuda" here. */
-    @Param({"cpu", "scalar", "nd4j"})
+    /** Any registered KernelProvider name; scripts/bench-kernels.sh drops those that cannot run here. */
+    @Param({"cpu", "scalar", "nd4j", "cuda"})
     public String backend;
 
     /** 1 is latency-bound (one sample fits in L2); 256 (16 MiB per tensor) is DRAM-bound. */
