@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * parameters, unreadable files, NaN in an input) print one line naming the problem and exit with 2.
  */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
+        header = "Runs one score kernel on .npy tensors.",
         description = {"Runs one score kernel on .npy tensors [B, C, H, W] and writes the result (.npy, float32):",
                 "[B] for per-sample ops, [B, C, H, W] for elementwise ones.", "",
                 "Ops and their inputs, in formula order:",

@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
  * is what speed claims are made with.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
-        description = {"QUICK LOOK, not a benchmark: times each op on each available backend at [B, 4, 64, 64] for",
-                "a fraction of a second and prints ms per call (median) and GB/s of compulsory traffic (inputs",
-                "read once + result written once). Use the JMH suite (scripts/bench-kernels.sh) for numbers",
-                "you report."})
+        headerHeading = "%n", header = "Quick look at kernel throughput per backend (not a benchmark).",
+        description = {"Times each op on each available backend at [B, 4, 64, 64] for a fraction of a second and "
+                + "prints ms per call (median) and GB/s of compulsory traffic (inputs read once, result written "
+                + "once). Use the JMH suite (scripts/bench-kernels.sh) for numbers you report."})
 public final class ThroughputCommand implements Callable<Integer> {
 
     @Spec
