@@ -10,6 +10,7 @@ public final class MemScope implements Runnable {
 
     /** Every subcommand class; each helper adds its own line here. */
     static final Class<?>[] SUBCOMMANDS = {
+        LabCommand.class,
     };
 
     @CommandLine.Spec
