@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         description = "Detect, measure and mitigate training-data memorization in text-to-image diffusion models.")
 public final class MemScope implements Runnable {
 
-    /** Every subcommand class; each helper adds its own line here. */
+    /** Every subcommand class, in the order the help lists them. */
     static final Class<?>[] SUBCOMMANDS = {
+        LabCommand.class,
         KernelCommand.class,
         GoldenCommand.class,
         ThroughputCommand.class,

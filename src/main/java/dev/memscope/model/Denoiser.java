@@ -1,0 +1,33 @@
+package dev.memscope.model;
+
+import dev.memscope.tensor.TensorF32;
+
+/**
+ * A text-conditional diffusion model's noise predictor, batched: one call evaluates every sample of
+ * {@code x_t [B, C, H, W]} at training timestep {@code t}, sample b under {@code conditions[b]}.
+ * Implementations: the exact lab model; real models (ONNX, replayed outputs) later.
+ */
+public interface Denoiser extends AutoCloseable {
+
+    /** What {@link #predict} returns: eps or v. */
+    PredictionType predictionType();
+
+    int channels();
+
+    int height();
+
+    int width();
+
+    /** Creates the condition for a prompt; the empty prompt gives {@link Condition#NULL}. */
+    Condition condition(String prompt);
+
+    /**
+     * Writes the model output (of {@link #predictionType()}) for every sample into {@code out}, which has the shape of
+     * {@code xt} and must not alias it.
+     */
+    void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out);
+
+    @Override
+    default void close() {
+    }
+}
