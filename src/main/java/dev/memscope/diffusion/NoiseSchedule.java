@@ -41,7 +41,7 @@ public final class NoiseSchedule {
     /** {@code alphabar(t)} for a training timestep t in [0, 999]. */
     public double alphabar(int t) {
         if (t < 0 || t >= TRAIN_STEPS) {
-            throw new IllegalArgumentException("timestep " + t + " is outside [0, " + (TRAIN_STEPS - 1) + "]");
+            throw new IllegalArgumentException("timestep " + t + " is outside the schedule [0, " + (TRAIN_STEPS - 1) + "]");
         }
         return alphabar[t];
     }

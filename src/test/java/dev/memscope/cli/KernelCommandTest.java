@@ -4,7 +4,7 @@ import dev.memscope.kernels.Alignment;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
-import dev.memscope.kernels.call.ScaledLinearSchedule;
+import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.tensor.DType;
 import dev.memscope.tensor.Npy;
 import dev.memscope.tensor.NpyArray;
@@ -121,7 +121,7 @@ class KernelCommandTest {
                 "--out", f("out.npy"), "--backend", "scalar");
         TensorF32 direct = TensorF32.zeros(SHAPE);
         scalar.amg(u, c, null, g, 7.5, new float[] {2.5f, 0f, 1f}, null, new float[] {0.25f, 0.25f, 0.25f},
-                ScaledLinearSchedule.abar(981), direct);
+                NoiseSchedule.stableDiffusion().alphabar(981), direct);
         assertThat(a.toFloatArray()).containsExactly(direct.data());
 
         a = runOk("kernel", "amg", "--in", f("u.npy"), "--in", f("c.npy"), "--in", f("n.npy"), "--in", f("g.npy"),
@@ -136,12 +136,12 @@ class KernelCommandTest {
         NpyArray a = runOk("kernel", "ddimStep", "--in", f("u.npy"), "--in", f("c.npy"), "--param", "t=981",
                 "--param", "t_prev=961", "--out", f("out.npy"), "--backend", "scalar");
         TensorF32 direct = TensorF32.zeros(SHAPE);
-        scalar.ddimStep(u, c, ScaledLinearSchedule.abar(981), ScaledLinearSchedule.abar(961), direct);
+        scalar.ddimStep(u, c, NoiseSchedule.stableDiffusion().alphabar(981), NoiseSchedule.stableDiffusion().alphabar(961), direct);
         assertThat(a.toFloatArray()).containsExactly(direct.data());
 
         a = runOk("kernel", "ddimStep", "--in", f("u.npy"), "--in", f("c.npy"), "--param", "t=1",
                 "--param", "t_prev=-1", "--out", f("out.npy"), "--backend", "scalar");
-        scalar.ddimStep(u, c, ScaledLinearSchedule.abar(1), 1.0, direct);
+        scalar.ddimStep(u, c, NoiseSchedule.stableDiffusion().alphabar(1), 1.0, direct);
         assertThat(a.toFloatArray()).containsExactly(direct.data());
 
         a = runOk("kernel", "convert", "--in", f("u.npy"), "--in", f("c.npy"), "--param", "conversion=v-to-x0",

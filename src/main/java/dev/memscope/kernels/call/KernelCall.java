@@ -1,5 +1,6 @@
 package dev.memscope.kernels.call;
 
+import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.kernels.Alignment;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
@@ -102,7 +103,7 @@ public final class KernelCall {
         }
         if (p.has(tKey)) {
             try {
-                return ScaledLinearSchedule.abar(p.integer(tKey));
+                return NoiseSchedule.stableDiffusion().alphabar(p.integer(tKey));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(op.cliName() + ": parameter " + tKey + ": " + e.getMessage());
             }

@@ -1,5 +1,7 @@
 package dev.memscope.kernels.call;
 
+import dev.memscope.diffusion.NoiseSchedule;
+import dev.memscope.kernels.scalar.ScalarKernels;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
 import org.junit.jupiter.api.Test;
@@ -60,15 +62,19 @@ class KernelCallTest {
         assertThat(norm.compulsoryBytes()).isEqualTo(2L * 8 * 4 + 2 * 4);
     }
 
-    /** Oracle: NumPy 2.4, np.cumprod(1 - np.linspace(sqrt(0.00085), sqrt(0.012), 1000)**2), printed with repr. */
+    /** A timestep names the noise level of the sampler's schedule; an unknown one is a clear error. */
     @Test
-    void scheduleMatchesNumPyInFloat64() {
-        assertThat(ScaledLinearSchedule.abar(981)).isEqualTo(0.005775500139495751);
-        assertThat(ScaledLinearSchedule.abar(961)).isEqualTo(0.007281727140942984);
-        assertThat(ScaledLinearSchedule.abar(41)).isEqualTo(0.960872787605254);
-        assertThat(ScaledLinearSchedule.abar(0)).isEqualTo(1 - 0.00085, within(1e-16));
-        // the float32 schedule of diffusers (0.0057754889) differs by 2e-6 relative: not this one
-        assertThat(ScaledLinearSchedule.abar(981)).isCloseTo(0.0057754889, within(2.5e-6 * 0.0057754889));
-        assertThatThrownBy(() -> ScaledLinearSchedule.abar(-1)).hasMessageContaining("outside the schedule");
+    void timestepParamsUseTheSamplersSchedule() {
+        NoiseSchedule sd = NoiseSchedule.stableDiffusion();
+        KernelCall byTimestep = KernelCall.of(KernelOp.DDIM_STEP, Map.of("x_t", X, "eps", X),
+                KernelParams.parse("ddimStep", List.of("t=981", "t_prev=961")));
+        KernelCall byAbar = KernelCall.of(KernelOp.DDIM_STEP, Map.of("x_t", X, "eps", X), KernelParams.parse("ddimStep",
+                List.of("abar_t=" + sd.alphabar(981), "abar_prev=" + sd.alphabar(961))));
+        try (ScalarKernels k = new ScalarKernels()) {
+            assertThat(byTimestep.run(k)).containsExactly(byAbar.run(k));
+        }
+        assertThatThrownBy(() -> KernelCall.of(KernelOp.DDIM_STEP, Map.of("x_t", X, "eps", X),
+                KernelParams.parse("ddimStep", List.of("t=1000", "t_prev=961"))))
+                .hasMessageContaining("parameter t").hasMessageContaining("outside");
     }
 }
