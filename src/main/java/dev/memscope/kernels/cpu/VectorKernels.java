@@ -41,11 +41,12 @@ public final class VectorKernels extends CheckedKernels {
     /** Smallest float32 block total trusted: below it, squares may have lost bits to gradual underflow. */
     private static final float TINY_SUM = 0x1p-90f;
     /**
-     * Per-pixel squared norms must lie in [2^-60, 2^60] for the float32 path: their product then stays inside
-     * float32's normal range, and squares have not lost bits to underflow. A block with any pixel outside is
-     * recomputed in float64.
+     * Per-pixel squared norms must stay below 2^60 for the float32 path, so that the product of the two clamped
+     * squared norms cannot overflow. The check is on the block's sum of squared norms (two adds per pixel vector;
+     * lane-wise min/max cost three times the whole loop): a sum below the bound bounds every term, and NaN or
+     * infinity fails it. A block that fails is recomputed in float64. Tiny norms need no check: below 1e-8 the
+     * clamp replaces them, and a dot product that underflows contributes at most ~1e-29 to a cosine.
      */
-    private static final float TINY_SQ = 0x1p-60f;
     private static final float HUGE_SQ = 0x1p60f;
     private static final float COS_EPS_SQ = (float) (COSINE_EPS * COSINE_EPS);
 
@@ -287,9 +288,7 @@ public final class VectorKernels extends CheckedKernels {
             int end = Math.min(i + PIXEL_BLOCK, vecEnd);
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
-            // Range bookkeeping instead of a branch per vector: one check per block below.
-            FloatVector lo = FloatVector.broadcast(F, Float.MAX_VALUE);
-            FloatVector hi = FloatVector.zero(F);
+            FloatVector mag = FloatVector.zero(F);
             int px = i;
             for (; px + 2 * L <= end; px += 2 * L) {
                 FloatVector dot0 = FloatVector.zero(F);
@@ -312,8 +311,7 @@ public final class VectorKernels extends CheckedKernels {
                     xx1 = a1.fma(a1, xx1);
                     yy1 = y1.fma(y1, yy1);
                 }
-                lo = lo.min(xx0.min(yy0)).min(xx1.min(yy1));
-                hi = hi.max(xx0.max(yy0)).max(xx1.max(yy1));
+                mag = mag.add(xx0.add(yy0)).add(xx1.add(yy1));
                 acc0 = acc0.add(dot0.div(clampedNorms(xx0, yy0)));
                 acc1 = acc1.add(dot1.div(clampedNorms(xx1, yy1)));
             }
@@ -329,13 +327,10 @@ public final class VectorKernels extends CheckedKernels {
                     xx = a.fma(a, xx);
                     yy = y.fma(y, yy);
                 }
-                lo = lo.min(xx.min(yy));
-                hi = hi.max(xx.max(yy));
+                mag = mag.add(xx.add(yy));
                 acc0 = acc0.add(dot.div(clampedNorms(xx, yy)));
             }
-            float min = lo.reduceLanes(VectorOperators.MIN);
-            float max = hi.reduceLanes(VectorOperators.MAX);
-            total += min >= TINY_SQ && max <= HUGE_SQ
+            total += mag.reduceLanes(VectorOperators.ADD) <= HUGE_SQ
                     ? acc0.add(acc1).reduceLanes(VectorOperators.ADD)
                     : pixelCosineExact(p, q, base, pixels, channels, i, end, how);
             i = end;
@@ -356,8 +351,7 @@ public final class VectorKernels extends CheckedKernels {
         for (int i = from; i < vecEnd; ) {
             int end = Math.min(i + PIXEL_BLOCK, vecEnd);
             FloatVector acc = FloatVector.zero(F);
-            FloatVector lo = FloatVector.broadcast(F, Float.MAX_VALUE);
-            FloatVector hi = FloatVector.zero(F);
+            FloatVector mag = FloatVector.zero(F);
             for (int px = base + i, stop = base + end; px < stop; px += L) {
                 FloatVector a0 = FloatVector.fromArray(F, p, px);
                 FloatVector a1 = FloatVector.fromArray(F, p, px + c1);
@@ -374,13 +368,10 @@ public final class VectorKernels extends CheckedKernels {
                 FloatVector dot = a0.mul(y0).add(a1.mul(y1)).add(a2.mul(y2).add(a3.mul(y3)));
                 FloatVector xx = a0.mul(a0).add(a1.mul(a1)).add(a2.mul(a2).add(a3.mul(a3)));
                 FloatVector yy = y0.mul(y0).add(y1.mul(y1)).add(y2.mul(y2).add(y3.mul(y3)));
-                lo = lo.min(xx.min(yy));
-                hi = hi.max(xx.max(yy));
+                mag = mag.add(xx.add(yy));
                 acc = acc.add(dot.div(clampedNorms(xx, yy)));
             }
-            float min = lo.reduceLanes(VectorOperators.MIN);
-            float max = hi.reduceLanes(VectorOperators.MAX);
-            total += min >= TINY_SQ && max <= HUGE_SQ
+            total += mag.reduceLanes(VectorOperators.ADD) <= HUGE_SQ
                     ? acc.reduceLanes(VectorOperators.ADD)
                     : pixelCosineExact(p, q, base, pixels, 4, i, end, how);
             i = end;
