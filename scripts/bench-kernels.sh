@@ -10,25 +10,13 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-java="${JAVA:-java}"
-jar=jmh/target/benchmarks.jar
-
 smoke=0
 jmh_args=()
 for a in "$@"; do
     if [[ "$a" == --smoke ]]; then smoke=1; else jmh_args+=("$a"); fi
 done
 
-# Rebuild only when a source or pom is newer than the benchmark jar: the root install shades and takes a while.
-stale=1
-if [[ -f "$jar" ]] && [[ -z "$(find pom.xml src jmh/pom.xml jmh/src -newer "$jar" -print -quit)" ]]; then
-    stale=0
-fi
-if (( stale )); then
-    echo ">> building: root install (tests skipped), then jmh/target/benchmarks.jar" >&2
-    mvn ${MVN_FLAGS:-} -q -B -DskipTests install
-    mvn ${MVN_FLAGS:-} -q -B -f jmh/pom.xml package
-fi
+source scripts/jmh-build.sh
 
 # JMH accumulates repeated -p values and rejects repeated -f/-wi/...: add a default only where the caller gave none.
 given() {

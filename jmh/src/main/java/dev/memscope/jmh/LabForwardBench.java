@@ -1,6 +1,7 @@
 package dev.memscope.jmh;
 
 import dev.memscope.kernels.Gemm;
+import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.cpu.VectorGemm;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -131,14 +132,9 @@ public class LabForwardBench {
         return a;
     }
 
+    /** Fails the trial with CudaAvailability's reason where CUDA cannot run. */
     private static Gemm cudaGemm() {
-        try {
-            return (Gemm) Class.forName("dev.memscope.kernels.cuda.CudaGemm").getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            throw new IllegalStateException("cuda GEMM unavailable here (" + cause
-                    + "); run with -p backend=cpu,nd4j", cause);
-        }
+        return Gemms.create("cuda");
     }
 
     /**

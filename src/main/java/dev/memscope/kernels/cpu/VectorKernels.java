@@ -365,9 +365,9 @@ public final class VectorKernels extends CheckedKernels {
                 FloatVector y1 = how == PLAIN ? b1 : how == Q_MINUS_P ? b1.sub(a1) : a1.sub(b1);
                 FloatVector y2 = how == PLAIN ? b2 : how == Q_MINUS_P ? b2.sub(a2) : a2.sub(b2);
                 FloatVector y3 = how == PLAIN ? b3 : how == Q_MINUS_P ? b3.sub(a3) : a3.sub(b3);
-                FloatVector dot = a0.mul(y0).add(a1.mul(y1)).add(a2.mul(y2).add(a3.mul(y3)));
-                FloatVector xx = a0.mul(a0).add(a1.mul(a1)).add(a2.mul(a2).add(a3.mul(a3)));
-                FloatVector yy = y0.mul(y0).add(y1.mul(y1)).add(y2.mul(y2).add(y3.mul(y3)));
+                FloatVector dot = a3.fma(y3, a2.fma(y2, a1.fma(y1, a0.mul(y0))));
+                FloatVector xx = a3.fma(a3, a2.fma(a2, a1.fma(a1, a0.mul(a0))));
+                FloatVector yy = y3.fma(y3, y2.fma(y2, y1.fma(y1, y0.mul(y0))));
                 mag = mag.add(xx.add(yy));
                 acc = acc.add(dot.div(clampedNorms(xx, yy)));
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memscope.kernels.Backends;
+import dev.memscope.kernels.Gemm;
+import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.KernelProvider;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,20 @@ class CudaFallbackTest {
                 .hasMessageContaining(REASON);
         // asking again gives the same cached answer, still without touching the missing driver
         assertThat(new CudaProvider().unavailableReason()).isEqualTo(REASON);
+    }
+
+    /** The lab's GEMM is chosen by the same names: an explicit cuda never falls back silently. */
+    @Test
+    void gemmChoiceFollowsTheBackendName() {
+        try (Gemm cpu = Gemms.create("cpu"); Gemm auto = Gemms.create("auto")) {
+            assertThat(cpu.name()).isNotEqualTo("cuda");
+            assertThat(auto.name()).isEqualTo(REASON == null ? "cuda" : cpu.name());
+        }
+        if (REASON != null) {
+            assertThatThrownBy(() -> Gemms.create("cuda"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(REASON);
+        }
     }
 
     @Test

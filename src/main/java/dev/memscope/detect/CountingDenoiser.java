@@ -1,0 +1,61 @@
+package dev.memscope.detect;
+
+import dev.memscope.model.Condition;
+import dev.memscope.model.Denoiser;
+import dev.memscope.model.PredictionType;
+import dev.memscope.tensor.TensorF32;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts forward passes (one per latent per call) of the denoiser it wraps. */
+public final class CountingDenoiser implements Denoiser {
+    private final Denoiser inner;
+    private final AtomicLong passes = new AtomicLong();
+
+    public CountingDenoiser(Denoiser inner) {
+        this.inner = inner;
+    }
+
+    public long passes() {
+        return passes.get();
+    }
+
+    public void reset() {
+        passes.set(0);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return inner.predictionType();
+    }
+
+    @Override
+    public int channels() {
+        return inner.channels();
+    }
+
+    @Override
+    public int height() {
+        return inner.height();
+    }
+
+    @Override
+    public int width() {
+        return inner.width();
+    }
+
+    @Override
+    public Condition condition(String prompt) {
+        return inner.condition(prompt);
+    }
+
+    @Override
+    public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+        inner.predict(xt, t, conditions, out);
+        passes.addAndGet(xt.batch());
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

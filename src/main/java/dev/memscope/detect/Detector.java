@@ -1,0 +1,20 @@
+package dev.memscope.detect;
+
+import java.util.List;
+
+/**
+ * A memorization detector: one score per prompt, higher meaning more likely memorized. Every detector works on
+ * any {@link dev.memscope.model.Denoiser} and reports what it cost in denoiser evaluations, because speed claims
+ * are made in forward passes as well as in time.
+ */
+public interface Detector {
+
+    /** Short name used on the command line and in reports, e.g. {@code anisotropy}, {@code wen-full}. */
+    String name();
+
+    /** What one prompt costs: denoising steps, images, forward passes (declared, checked against the count). */
+    DetectorCost cost();
+
+    /** Scores every prompt (batched as {@code ctx.batchSize()} allows); never returns a non-finite score. */
+    Scores score(List<String> prompts, DetectionContext ctx);
+}
