@@ -139,6 +139,16 @@ public final class VectorKernels extends CheckedKernels {
         }
     }
 
+    /** First flat element of a chunk of a per-element op. */
+    private int chunkStart(int chunk) {
+        return chunk / chunksPerSample * sampleSize + (chunk % chunksPerSample) * chunkLen;
+    }
+
+    /** End (exclusive) of the chunk starting at {@code start}: a chunk never crosses a sample boundary. */
+    private int chunkEnd(int chunk, int start) {
+        return Math.min(start + chunkLen, (chunk / chunksPerSample + 1) * sampleSize);
+    }
+
     /** Sum over the chunks of sample {@code s} of slot {@code slot}, in chunk order. */
     private double sampleTotal(int s, int slots, int slot) {
         double t = 0;
@@ -186,9 +196,8 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void sumSquaredChunk(int chunk) {
-        int s = chunk / chunksPerSample;
-        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
-        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        int from = chunkStart(chunk);
+        int to = chunkEnd(chunk, from);
         partials[chunk] = sumSquaredDiff(p, q, from, to);
     }
 
@@ -424,9 +433,8 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void globalCosineChunk(int chunk) {
-        int s = chunk / chunksPerSample;
-        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
-        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        int from = chunkStart(chunk);
+        int to = chunkEnd(chunk, from);
         double dot = 0;
         double xx = 0;
         double yy = 0;
@@ -505,10 +513,9 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void cfgChunk(int chunk) {
-        int s = chunk / chunksPerSample;
-        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
-        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
-        float k = coefA[s];
+        int from = chunkStart(chunk);
+        int to = chunkEnd(chunk, from);
+        float k = coefA[chunk / chunksPerSample];
         FloatVector kv = FloatVector.broadcast(F, k);
         FloatVector flag = FloatVector.zero(F);
         int vecEnd = from + (to - from) / L * L;
@@ -549,9 +556,9 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void amgChunk(int chunk) {
+        int from = chunkStart(chunk);
+        int to = chunkEnd(chunk, from);
         int s = chunk / chunksPerSample;
-        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
-        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
         float guide = scalarA - coefA[s];
         float dedup = r == null ? 0f : coefB[s];
         float dissim = gArr == null ? 0f : coefC[s] * scalarB;
@@ -602,9 +609,8 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void linearChunk(int chunk) {
-        int s = chunk / chunksPerSample;
-        int from = s * sampleSize + (chunk % chunksPerSample) * chunkLen;
-        int to = Math.min(from + chunkLen, (s + 1) * sampleSize);
+        int from = chunkStart(chunk);
+        int to = chunkEnd(chunk, from);
         FloatVector av = FloatVector.broadcast(F, scalarA);
         FloatVector bv = FloatVector.broadcast(F, scalarB);
         FloatVector flag = FloatVector.zero(F);
