@@ -8,7 +8,7 @@ import java.util.Map;
  * Gives each series name one colour for the life of the palette, so "anisotropy" is the same blue in the ROC
  * chart, the speed-up bars and the scatter plot of one report. Colours are handed out in first-asked order from
  * the Okabe-Ito colour-blind-safe set (its yellow, faint on white, replaced by a dark olive) followed by brown and
- * grey, then repeat in darker shades.
+ * grey, then repeat in lighter shades.
  * Charts use {@link #shared()} unless given another.
  */
 public final class Palette {
@@ -41,11 +41,14 @@ public final class Palette {
         return assigned.computeIfAbsent(name, n -> nth(assigned.size()));
     }
 
+    /** The i-th colour handed out: the base set, then the base set again, lightened a little more each round. */
     static Color nth(int i) {
         Color c = BASE[i % BASE.length];
-        for (int round = i / BASE.length; round > 0; round--) {
-            c = c.darker();
-        }
-        return c;
+        double keep = Math.pow(0.7, i / BASE.length); // darker() would leave black black, so blend towards white
+        return new Color(blend(c.getRed(), keep), blend(c.getGreen(), keep), blend(c.getBlue(), keep));
+    }
+
+    private static int blend(int channel, double keep) {
+        return (int) Math.round(channel * keep + 255 * (1 - keep));
     }
 }

@@ -53,7 +53,7 @@ final class Png {
             try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
                 ImageWriteParam param = writer.getDefaultWriteParam();
                 IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
-                meta.mergeTree("javax_imageio_1.0", dpiTree(dpi));
+                meta.mergeTree("javax_imageio_png_1.0", dpiTree(dpi));
                 writer.setOutput(ios);
                 writer.write(null, new IIOImage(img, null, meta), param);
             } finally {
@@ -62,18 +62,18 @@ final class Png {
         });
     }
 
-    /** The standard metadata tree stores the pixel size in millimetres; the PNG writer turns it into a pHYs chunk. */
+    /**
+     * The PNG-native pHYs chunk, set directly: the JDK's writer misreads the standard tree's millimetres-per-pixel
+     * (it stores 1000 x mm/pixel as pixels per metre), so the standard route would record 4.5 DPI instead of 144.
+     */
     private static IIOMetadataNode dpiTree(int dpi) {
-        double mmPerPixel = 25.4 / dpi;
-        IIOMetadataNode h = new IIOMetadataNode("HorizontalPixelSize");
-        h.setAttribute("value", Double.toString(mmPerPixel));
-        IIOMetadataNode v = new IIOMetadataNode("VerticalPixelSize");
-        v.setAttribute("value", Double.toString(mmPerPixel));
-        IIOMetadataNode dim = new IIOMetadataNode("Dimension");
-        dim.appendChild(h);
-        dim.appendChild(v);
-        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_1.0");
-        root.appendChild(dim);
+        String perMetre = Long.toString(Math.round(dpi / 0.0254));
+        IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+        phys.setAttribute("pixelsPerUnitXAxis", perMetre);
+        phys.setAttribute("pixelsPerUnitYAxis", perMetre);
+        phys.setAttribute("unitSpecifier", "meter");
+        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+        root.appendChild(phys);
         return root;
     }
 }
