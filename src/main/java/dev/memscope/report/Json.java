@@ -1,5 +1,6 @@
 package dev.memscope.report;
 
+import dev.memscope.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,5 +1,6 @@
 package dev.memscope.report;
 
+import dev.memscope.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.memscope.report;
 
+import dev.memscope.io.AtomicFiles;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 import javax.imageio.IIOImage;

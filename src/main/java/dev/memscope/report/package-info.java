@@ -1,7 +1,7 @@
 /**
  * Turning results into things people read: console and Markdown tables, a Markdown report, CSV, JSON and PNG
  * charts. Every file is written atomically (content built in memory, then a temp file beside the target and a
- * rename, through {@link dev.memscope.report.AtomicFiles}), so a failure never leaves a half-written file or
+ * rename, through {@link dev.memscope.io.AtomicFiles}), so a failure never leaves a half-written file or
  * clobbers the previous one. NaN and Infinity are refused where a reader could mistake them for data (CSV, JSON,
  * chart inputs), with the row/column, field path or series at fault in the message; tables show them as "NaN"/"inf".
  *

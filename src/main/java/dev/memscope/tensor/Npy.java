@@ -1,5 +1,6 @@
 package dev.memscope.tensor;
 
+import dev.memscope.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -214,7 +214,7 @@ public final class Npy {
                 bb.putLong((long) v);
             }
         }
-        writeAtomically(file, bb.array());
+        AtomicFiles.write(file, bb.array());
     }
 
     private static void write(Path file, DType dtype, int[] shape, float[] f, double[] d) throws IOException {
@@ -227,7 +227,7 @@ public final class Npy {
         } else {
             bb.asDoubleBuffer().put(d);
         }
-        writeAtomically(file, bb.array());
+        AtomicFiles.write(file, bb.array());
     }
 
     private static byte[] header(DType dtype, int[] shape) {
@@ -245,25 +245,5 @@ public final class Npy {
         ByteBuffer bb = ByteBuffer.allocate(10 + h.length).order(ByteOrder.LITTLE_ENDIAN);
         bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length).put(h);
         return bb.array();
-    }
-
-    /** Writes bytes to a temp file in the target's folder, then renames it, so no half-written file is left. */
-    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

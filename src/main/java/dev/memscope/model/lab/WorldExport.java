@@ -1,5 +1,6 @@
 package dev.memscope.model.lab;
 
+import dev.memscope.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -50,6 +51,6 @@ public final class WorldExport {
         }
         ObjectNode cfg = root.putObject("config");
         w.config().asMap().forEach((key, v) -> cfg.putPOJO(key, v));
-        Npy.writeAtomically(dir.resolve("world.json"), json.writeValueAsBytes(root));
+        AtomicFiles.write(dir.resolve("world.json"), json.writeValueAsBytes(root));
     }
 }

@@ -1,4 +1,4 @@
-package dev.memscope.report;
+package dev.memscope.io;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.memscope.report.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +29,17 @@ class AtomicFilesTest {
         AtomicFiles.writeString(f, "two");
         assertThat(Files.readString(f)).isEqualTo("two");
         assertThat(f.getParent().toFile().list()).containsExactly("report.md");
+    }
+
+    /** The temp file is created owner-only; the finished file must be readable like any other output. */
+    @Test
+    void writtenFilesAreWorldReadable() throws IOException {
+        Path f = dir.resolve("results.json");
+        AtomicFiles.writeString(f, "{}");
+        if (Files.getFileStore(f).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                    .isEqualTo("rw-r--r--");
+        }
     }
 
     @Test
