@@ -29,7 +29,43 @@ public final class MemScope implements Runnable {
         for (Class<?> c : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+        cl.setExecutionExceptionHandler(MemScope::handle);
         return cl;
+    }
+
+    /**
+     * Bad input (a missing or malformed file, a bad parameter, an unavailable backend, NaN in a tensor) is the
+     * user's to fix: one line naming what is wrong, exit code 2. Anything else is a bug: the stack trace, exit 1.
+     * {@code MEMSCOPE_DEBUG=1} prints the stack trace in both cases.
+     */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        boolean debug = System.getenv("MEMSCOPE_DEBUG") != null;
+        if (isUserError(e)) {
+            if (debug) {
+                e.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().println("memscope " + cmd.getCommandName() + ": error: " + describe(e));
+            cmd.getErr().flush();
+            return 2;
+        }
+        e.printStackTrace(cmd.getErr());
+        cmd.getErr().flush();
+        return 1;
+    }
+
+    static boolean isUserError(Throwable e) {
+        return e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException nsf) {
+            return "no such file: " + nsf.getFile() + (nsf.getReason() == null ? "" : " (" + nsf.getReason() + ")");
+        }
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return describe(u.getCause());
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     public static void main(String[] args) {
