@@ -4,6 +4,7 @@ import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.kernels.Gemm;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.WeakHashMap;
  * A batch therefore costs one or two B x K x D float32 products plus O(B K) float64 work and O(candidates * D)
  * float64 work per exact row. Not thread-safe (it owns the {@link Gemm} and scratch).
  */
-public final class LabDenoiser implements Denoiser {
+public final class LabDenoiser implements JacobianDenoiser {
     /** Logit gap beyond which a component's weight (< e^-40 of the top one) is dropped. */
     public static final double SCREEN_MARGIN = 40.0;
     /** Default for the most candidates a row may have and still take the exact float64 path. */
@@ -209,6 +210,101 @@ public final class LabDenoiser implements Denoiser {
                 for (int j = 0; j < d; j++) {
                     o[xo + j] = (float) (q * (x[xo + j] * wsum - s * y[n * d + j]));
                 }
+            }
+        }
+        forwardPasses += b;
+    }
+
+    /**
+     * Exact Jacobian-vector product of eps. With {@code a_k = (x - s mu_k) / v_k} and logits
+     * {@code l_k = log pi_k + log N_k - |x - s mu_k|^2 / (2 v_k)} (so {@code dl_k/dx = -a_k}), differentiating
+     * {@code eps = q sum_k r_k a_k} including the responsibilities {@code dr_k = r_k (dl_k - sum_j r_j dl_j)} gives
+     * <pre>
+     *   J u = q [ (sum_k r_k / v_k) u + sum_k r_k (pbar - p_k) a_k ],   p_k = a_k . u,   pbar = sum_k r_k p_k
+     * </pre>
+     * i.e. {@code q (E_r[1/v] I - Cov_r(a))}, symmetric as the Hessian of a log-density must be. Computed directly
+     * in float64 over all components (no float32 screen: the covariance term is a difference of nearly equal
+     * quantities), dropping components whose weight is below e^-{@link #SCREEN_MARGIN} of the top one.
+     * Costs about two direct float64 passes over the means per sample (~K*D each).
+     */
+    @Override
+    public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+        int b = checkArgs(xt, t, conditions, out);
+        if (v == null || !v.shape().equals(xt.shape())) {
+            throw new IllegalArgumentException("lab jvp: direction has shape " + (v == null ? null : v.shape())
+                    + ", x_t " + xt.shape());
+        }
+        if (out.data() == v.data()) {
+            throw new IllegalArgumentException("lab jvp: out must not alias the direction");
+        }
+        float[] u = v.data();
+        for (int i = 0; i < u.length; i++) {
+            if (!Float.isFinite(u[i])) {
+                throw new IllegalArgumentException("lab jvp: direction holds " + u[i] + " at " + v.shape().locate(i));
+            }
+        }
+        int k = world.components();
+        int d = world.dim();
+        float[] x = xt.data();
+        float[] mu = world.mu();
+        double abar = schedule.alphabar(t);
+        double s = Math.sqrt(abar);
+        double q = Math.sqrt(1 - abar);
+        double[] vk = new double[k];
+        double[] logNorm = new double[k];
+        for (int i = 0; i < k; i++) {
+            vk[i] = abar * world.sigma2()[i] + (1 - abar);
+            logNorm[i] = -0.5 * d * Math.log(2 * Math.PI * vk[i]);
+        }
+        float[] o = out.data();
+        double[] l = new double[k];
+        double[] p = new double[k];
+        double[] acc = new double[d];
+        for (int r = 0; r < b; r++) {
+            double[] lp = logPrior(conditions[r]);
+            int xo = r * d;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                int mo = i * d;
+                double d2 = 0;
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = x[xo + j] - s * mu[mo + j];
+                    d2 += diff * diff;
+                    dot += diff * u[xo + j];
+                }
+                l[i] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
+                p[i] = dot / vk[i];
+                m = Math.max(m, l[i]);
+            }
+            double z = 0;
+            for (int i = 0; i < k; i++) {
+                if (l[i] >= m - SCREEN_MARGIN) {
+                    z += Math.exp(l[i] - m);
+                }
+            }
+            double pbar = 0;
+            double invV = 0;
+            for (int i = 0; i < k; i++) {
+                if (l[i] >= m - SCREEN_MARGIN) {
+                    double ri = Math.exp(l[i] - m) / z;
+                    pbar += ri * p[i];
+                    invV += ri / vk[i];
+                }
+            }
+            java.util.Arrays.fill(acc, 0.0);
+            for (int i = 0; i < k; i++) {
+                if (l[i] < m - SCREEN_MARGIN) {
+                    continue;
+                }
+                double w = Math.exp(l[i] - m) / z * (pbar - p[i]) / vk[i];
+                int mo = i * d;
+                for (int j = 0; j < d; j++) {
+                    acc[j] += w * (x[xo + j] - s * mu[mo + j]);
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                o[xo + j] = (float) (q * (invV * u[xo + j] + acc[j]));
             }
         }
         forwardPasses += b;
