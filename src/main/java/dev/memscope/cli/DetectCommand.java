@@ -30,6 +30,9 @@ public final class DetectCommand implements Callable<Integer> {
     static final int QUICK_IMAGES = 1;
     static final int QUICK_CARLINI_GENERATIONS = 4;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     LabCommand.WorldOptions world = new LabCommand.WorldOptions();
 
@@ -65,6 +68,7 @@ public final class DetectCommand implements Callable<Integer> {
         try (LabDenoiser model = world.model(); ScoreKernels k = Backends.create(world.backend)) {
             s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
         }
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
         StringBuilder csv = new StringBuilder("index,prompt,score,flagged\n");
         int flagged = 0;
         for (int i = 0; i < list.size(); i++) {
@@ -80,14 +84,15 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (out != null) {
             Npy.writeAtomically(out, csv.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.printf(Locale.ROOT, "%s: scored %d prompts (%d forward passes, %.2f ms per prompt) -> %s%n",
+            stdout.printf(Locale.ROOT, "%s: scored %d prompts (%d forward passes, %.2f ms per prompt) -> %s%n",
                     d.name(), list.size(), s.forwardPasses(), s.millisPerPrompt(), out);
         } else {
-            System.out.print(csv);
+            stdout.print(csv);
         }
         if (threshold != null) {
-            System.out.printf(Locale.ROOT, "flagged %d of %d prompts (score >= %s)%n", flagged, list.size(), threshold);
+            stdout.printf(Locale.ROOT, "flagged %d of %d prompts (score >= %s)%n", flagged, list.size(), threshold);
         }
+        stdout.flush();
         return 0;
     }
 
