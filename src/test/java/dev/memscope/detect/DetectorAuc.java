@@ -43,6 +43,15 @@ public final class DetectorAuc {
                 double[] n = java.util.Arrays.copyOfRange(s.values(), pos.size(), all.size());
                 System.out.printf("%-12s AUC %.3f  passes/prompt %d  ms/prompt %.2f%n", name, Auc.of(p, n),
                         s.forwardPasses() / all.size(), s.millisPerPrompt());
+                if (name.equals("anisotropy")) {
+                    double[][] t = new AnisotropyDetector().terms(all, new DetectionContext(model, k, 64, Progress.NONE));
+                    int m = pos.size();
+                    for (int j = 0; j < 2; j++) {
+                        System.out.printf("  %s alone: AUC %.3f%n", j == 0 ? "N (t=981)" : "A (t=41)",
+                                Auc.of(java.util.Arrays.copyOfRange(t[j], 0, m),
+                                        java.util.Arrays.copyOfRange(t[j], m, all.size())));
+                    }
+                }
             }
         }
     }
