@@ -26,10 +26,6 @@ import picocli.CommandLine.Option;
 @Command(name = "detect", mixinStandardHelpOptions = true,
         description = "Score prompts (text, .jsonl with 'caption', or MemBench .csv) with one memorization detector.")
 public final class DetectCommand implements Callable<Integer> {
-    /** Images / generations per prompt under --quick (the paper defaults otherwise). */
-    static final int QUICK_IMAGES = 1;
-    static final int QUICK_CARLINI_GENERATIONS = 4;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -62,8 +58,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         List<String> list = PromptFiles.read(prompts);
         String key = detector.trim().toLowerCase(Locale.ROOT);
-        Detector d = quick ? Detectors.create(key, key.equals("carlini") ? QUICK_CARLINI_GENERATIONS : QUICK_IMAGES)
-                : Detectors.create(key);
+        Detector d = quick ? Detectors.createQuick(key) : Detectors.create(key);
         Scores s;
         try (LabDenoiser model = world.model(); ScoreKernels k = Backends.create(world.backend)) {
             s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));

@@ -88,6 +88,7 @@ public final class AnisotropyDetector implements Detector {
 
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
+        PromptChecks.require(name(), prompts);
         long start = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());

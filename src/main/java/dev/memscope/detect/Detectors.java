@@ -40,6 +40,21 @@ public final class Detectors {
         };
     }
 
+    /**
+     * Images / generations per prompt for a quick run (the CLI's {@code --quick}): 1 for every detector but carlini,
+     * which needs pairs and keeps 4 (6 pairs).
+     */
+    public static int quickImages(String name) {
+        String key = canonical(name);
+        defaultImages(key);
+        return key.equals("carlini") ? 4 : 1;
+    }
+
+    /** A detector with the quick settings of {@link #quickImages(String)}. */
+    public static Detector createQuick(String name) {
+        return create(name, quickImages(name));
+    }
+
     /** A detector with {@code images} images / generations per prompt; 0 keeps the paper's default. */
     public static Detector create(String name, int images) {
         if (images < 0) {

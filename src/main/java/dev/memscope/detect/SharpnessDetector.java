@@ -61,6 +61,7 @@ public final class SharpnessDetector implements Detector {
 
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
+        PromptChecks.require(name(), prompts);
         long t0 = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
