@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code wen-full} is the ratio of two rows of this table.
  *
  * <p>Paper defaults: anisotropy 4 passes per prompt, wen-first 8 (4 generations, 1 step), wen-full 400
- * (4 generations, 50 steps), sharpness 4 (exact lab JVP, each JVP counted as a pass; it costs ~2 direct float64
- * sweeps over the means, more than a screened forward pass). The world is the default lab recipe (4 x 32 x 32,
+ * (4 generations, 50 steps), sharpness 4 (exact lab JVP, each counted as a pass; it costs one more
+ * B x K x D GEMM than a forward pass). The world is the default lab recipe (4 x 32 x 32,
  * 1024 generic clusters) limited to the first 16 memorized and 16 non-memorized prompts (K = 1056) to keep a
  * wen-full invocation near two seconds on the 2-core development machine. {@code -p backend=cuda} on a GPU machine.
  */
