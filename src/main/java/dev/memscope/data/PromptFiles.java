@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Reads prompt lists: plain text (one prompt per line) or JSON Lines (one object per line with a string
- * {@code caption}). The format follows the extension ({@code .jsonl} is JSON Lines, anything else text).
+ * {@code caption}) or a MemBench CSV ({@link MemBenchCsv}). The format follows the extension ({@code .jsonl} is JSON
+ * Lines, {@code .csv} MemBench, anything else text).
  *
  * <p>Rules, each failure naming file and line: the file must exist and hold at least one prompt; a final newline
  * is optional (several shared files lack one) and a trailing {@code \r} is dropped; a blank line inside the file is
@@ -31,7 +32,11 @@ public final class PromptFiles {
     }
 
     public static List<String> read(Path file) throws IOException {
-        return file.getFileName().toString().toLowerCase().endsWith(".jsonl") ? readJsonl(file) : readText(file);
+        String name = file.getFileName().toString().toLowerCase();
+        if (name.endsWith(".csv")) {
+            return MemBenchCsv.prompts(file);
+        }
+        return name.endsWith(".jsonl") ? readJsonl(file) : readText(file);
     }
 
     public static List<String> readText(Path file) throws IOException {

@@ -2,6 +2,7 @@ package dev.memscope.detect;
 
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,55 @@ public final class CountingDenoiser implements Denoiser {
     public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
         inner.predict(xt, t, conditions, out);
         passes.addAndGet(xt.batch());
+    }
+
+    /**
+     * A view of this counter that also offers the wrapped model's exact Jacobian-vector products, each counted as
+     * one pass per latent (like a forward-mode evaluation), or null where the wrapped model has none.
+     */
+    public JacobianDenoiser jacobian() {
+        JacobianDenoiser exact = Jacobians.exact(inner);
+        if (exact == null) {
+            return null;
+        }
+        CountingDenoiser self = this;
+        return new JacobianDenoiser() {
+            @Override
+            public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+                exact.jvp(xt, t, conditions, v, out);
+                passes.addAndGet(xt.batch());
+            }
+
+            @Override
+            public PredictionType predictionType() {
+                return self.predictionType();
+            }
+
+            @Override
+            public int channels() {
+                return self.channels();
+            }
+
+            @Override
+            public int height() {
+                return self.height();
+            }
+
+            @Override
+            public int width() {
+                return self.width();
+            }
+
+            @Override
+            public Condition condition(String prompt) {
+                return self.condition(prompt);
+            }
+
+            @Override
+            public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+                self.predict(xt, t, conditions, out);
+            }
+        };
     }
 
     @Override

@@ -46,6 +46,18 @@ public final class DdimSampler {
 
     /** Samples from noise {@code xT} (not modified) and returns the final latents x0. */
     public TensorF32 sample(TensorF32 xT, Condition[] conditions, double guidance, int steps, StepHook hook) {
+        return sample(xT, conditions, guidance, steps, hook, steps);
+    }
+
+    /**
+     * Runs only the first {@code stepsToRun} of the {@code steps}-step schedule (detectors that read the start of a
+     * trajectory need no more) and returns the latents reached, x0 when {@code stepsToRun == steps}.
+     */
+    public TensorF32 sample(TensorF32 xT, Condition[] conditions, double guidance, int steps, StepHook hook,
+                            int stepsToRun) {
+        if (stepsToRun < 1 || stepsToRun > steps) {
+            throw new IllegalArgumentException("DDIM: steps to run must be in [1, " + steps + "], got " + stepsToRun);
+        }
         if (conditions.length != xT.batch()) {
             throw new IllegalArgumentException("DDIM: " + conditions.length + " conditions for a batch of " + xT.batch());
         }
@@ -68,7 +80,7 @@ public final class DdimSampler {
         float[] scale = new float[b];
         Arrays.fill(scale, (float) guidance);
         int[] ts = schedule.ddimTimesteps(steps);
-        for (int i = 0; i < ts.length; i++) {
+        for (int i = 0; i < stepsToRun; i++) {
             int t = ts[i];
             double abar = schedule.alphabar(t);
             System.arraycopy(x.data(), 0, x2.data(), 0, n);

@@ -4,6 +4,7 @@ import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.kernels.Gemm;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.WeakHashMap;
  * A batch therefore costs one or two B x K x D float32 products plus O(B K) float64 work and O(candidates * D)
  * float64 work per exact row. Not thread-safe (it owns the {@link Gemm} and scratch).
  */
-public final class LabDenoiser implements Denoiser {
+public final class LabDenoiser implements JacobianDenoiser {
     /** Logit gap beyond which a component's weight (< e^-40 of the top one) is dropped. */
     public static final double SCREEN_MARGIN = 40.0;
     /** Default for the most candidates a row may have and still take the exact float64 path. */
@@ -212,6 +213,181 @@ public final class LabDenoiser implements Denoiser {
             }
         }
         forwardPasses += b;
+    }
+
+    /**
+     * Jacobian-vector product of eps. With {@code a_k = (x - s mu_k) / v_k} and logits
+     * {@code l_k = log pi_k + log N_k - |x - s mu_k|^2 / (2 v_k)} (so {@code dl_k/dx = -a_k}), differentiating
+     * {@code eps = q sum_k r_k a_k} including the responsibilities {@code dr_k = r_k (dl_k - sum_j r_j dl_j)} gives
+     * <pre>
+     *   J u = q [ (sum_k r_k / v_k) u + sum_k r_k (pbar - p_k) a_k ],   p_k = a_k . u,   pbar = sum_k r_k p_k
+     * </pre>
+     * i.e. {@code q (E_r[1/v] I - Cov_r(a))}, symmetric as the Hessian of a log-density must be. Same numerics as
+     * {@link #predict}: the float32 screen (plus {@code U M^T} for the projections {@code mu_k . u}) picks the
+     * candidates; rows with at most {@code exactLimit} candidates are computed directly in float64 over them; dense
+     * (high-noise) rows take their logits and projections from the screen (float32 error ~ s * 1e-4, where the
+     * {@code v_k} are all ~1) and {@code sum_k w_k mu_k} from one more GEMM ({@code W M}), combined in float64.
+     * One JVP costs one more B x K x D product than a forward pass.
+     */
+    @Override
+    public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+        int b = checkArgs(xt, t, conditions, out);
+        if (v == null || !v.shape().equals(xt.shape())) {
+            throw new IllegalArgumentException("lab jvp: direction has shape " + (v == null ? null : v.shape())
+                    + ", x_t " + xt.shape());
+        }
+        if (out.data() == v.data()) {
+            throw new IllegalArgumentException("lab jvp: out must not alias the direction");
+        }
+        float[] u = v.data();
+        for (int i = 0; i < u.length; i++) {
+            if (!Float.isFinite(u[i])) {
+                throw new IllegalArgumentException("lab jvp: direction holds " + u[i] + " at " + v.shape().locate(i));
+            }
+        }
+        int k = world.components();
+        int d = world.dim();
+        float[] x = xt.data();
+        float[] mu = world.mu();
+        double abar = schedule.alphabar(t);
+        double s = Math.sqrt(abar);
+        double q = Math.sqrt(1 - abar);
+        double[] vk = new double[k];
+        double[] logNorm = new double[k];
+        for (int i = 0; i < k; i++) {
+            vk[i] = abar * world.sigma2()[i] + (1 - abar);
+            logNorm[i] = -0.5 * d * Math.log(2 * Math.PI * vk[i]);
+        }
+        double gamma = d * U32 / (1 - d * U32) + U32;
+        float[] g = new float[b * k];
+        gemm.multiplyNT(b, k, d, x, mu, g);
+        float[] gu = new float[b * k];
+        gemm.multiplyNT(b, k, d, u, mu, gu);
+
+        float[] o = out.data();
+        double[] logits = new double[k];
+        double[] bound = new double[k];
+        int[] cand = new int[k];
+        double[] acc = new double[d];
+        int[] denseRows = new int[b];
+        double[] denseWsum = new double[b];
+        double[] denseInvV = new double[b];
+        float[] denseW = null;
+        int nDense = 0;
+        for (int r = 0; r < b; r++) {
+            double[] lp = logPrior(conditions[r]);
+            int xo = r * d;
+            double xn2 = 0;
+            double xu = 0;
+            for (int j = xo; j < xo + d; j++) {
+                xn2 += (double) x[j] * x[j];
+                xu += (double) x[j] * u[j];
+            }
+            double xn = Math.sqrt(xn2);
+            double best = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                double d2 = Math.max(0.0, xn2 - 2 * s * g[r * k + i] + abar * muNorm2[i]);
+                logits[i] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
+                bound[i] = s * gamma * xn * muNorm[i] / vk[i];
+                best = Math.max(best, logits[i] - bound[i]);
+            }
+            int nc = 0;
+            for (int i = 0; i < k; i++) {
+                if (logits[i] + bound[i] >= best - SCREEN_MARGIN) {
+                    cand[nc++] = i;
+                }
+            }
+            if (nc <= exactLimit) {
+                exactJvpRow(x, u, xo, mu, d, s, q, vk, logNorm, lp, cand, nc, acc, o);
+                continue;
+            }
+            if (denseW == null) {
+                denseW = new float[b * k];
+            }
+            double m = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                m = Math.max(m, logits[i]);
+            }
+            double z = 0;
+            for (int i = 0; i < k; i++) {
+                z += Math.exp(logits[i] - m);
+            }
+            double pbar = 0;
+            double invV = 0;
+            for (int i = 0; i < k; i++) {
+                double ri = Math.exp(logits[i] - m) / z;
+                pbar += ri * (xu - s * gu[r * k + i]) / vk[i];
+                invV += ri / vk[i];
+            }
+            double wsum = 0;
+            for (int i = 0; i < k; i++) {
+                double ri = Math.exp(logits[i] - m) / z;
+                double w = ri * (pbar - (xu - s * gu[r * k + i]) / vk[i]) / vk[i];
+                denseW[nDense * k + i] = (float) w;
+                wsum += w;
+            }
+            denseWsum[nDense] = wsum;
+            denseInvV[nDense] = invV;
+            denseRows[nDense++] = r;
+        }
+        if (nDense > 0) {
+            float[] y = new float[nDense * d];
+            gemm.multiplyNN(nDense, d, k, denseW, mu, y);
+            for (int n = 0; n < nDense; n++) {
+                int xo = denseRows[n] * d;
+                for (int j = 0; j < d; j++) {
+                    o[xo + j] = (float) (q * (denseInvV[n] * u[xo + j] + x[xo + j] * denseWsum[n] - s * y[n * d + j]));
+                }
+            }
+        }
+        forwardPasses += b;
+    }
+
+    /** The JVP of one row over its candidates, directly in float64. */
+    private static void exactJvpRow(float[] x, float[] u, int xo, float[] mu, int d, double s, double q, double[] vk,
+                                    double[] logNorm, double[] lp, int[] cand, int nc, double[] acc, float[] o) {
+        double[] l = new double[nc];
+        double[] p = new double[nc];
+        double m = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < nc; c++) {
+            int i = cand[c];
+            int mo = i * d;
+            double d2 = 0;
+            double dot = 0;
+            for (int j = 0; j < d; j++) {
+                double diff = x[xo + j] - s * mu[mo + j];
+                d2 += diff * diff;
+                dot += diff * u[xo + j];
+            }
+            l[c] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
+            p[c] = dot / vk[i];
+            m = Math.max(m, l[c]);
+        }
+        double z = 0;
+        for (int c = 0; c < nc; c++) {
+            z += Math.exp(l[c] - m);
+        }
+        double pbar = 0;
+        double invV = 0;
+        for (int c = 0; c < nc; c++) {
+            double rc = Math.exp(l[c] - m) / z;
+            pbar += rc * p[c];
+            invV += rc / vk[cand[c]];
+        }
+        java.util.Arrays.fill(acc, 0.0);
+        for (int c = 0; c < nc; c++) {
+            double w = Math.exp(l[c] - m) / z * (pbar - p[c]) / vk[cand[c]];
+            if (w == 0) {
+                continue;
+            }
+            int mo = cand[c] * d;
+            for (int j = 0; j < d; j++) {
+                acc[j] += w * (x[xo + j] - s * mu[mo + j]);
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            o[xo + j] = (float) (q * (invV * u[xo + j] + acc[j]));
+        }
     }
 
     private static void exactRow(float[] x, int xo, float[] mu, int d, double s, double q, double[] v,

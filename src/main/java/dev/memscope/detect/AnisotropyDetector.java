@@ -1,0 +1,114 @@
+package dev.memscope.detect;
+
+import dev.memscope.diffusion.NoiseSchedule;
+import dev.memscope.model.Denoiser;
+import dev.memscope.model.PredictionType;
+import dev.memscope.tensor.TensorF32;
+import java.util.List;
+
+/**
+ * The denoising-free anisotropy detector. On pure-noise latents x_T shared by all prompts:
+ * <pre>
+ *   N = ||eps_c(x_T, 981) - eps_u(x_T, 981)||                                   (guidance magnitude, high noise)
+ *   A = mean over pixels of cos(eps_u(x_T, 41), eps_c(x_T, 41) - eps_u(x_T, 41))  (alignment, low noise)
+ *   score = g1 N + g2 A
+ * </pre>
+ * Both timesteps are fed the same x_T (not a denoised latent): that is what makes it denoising-free, two batched
+ * CFG evaluations (4 forward passes per image).
+ *
+ * <p>v-prediction: defaults {@code g = (1, 0.1)} and N is taken on the raw model outputs and scaled as the paper
+ * does, {@code N = sqrt(abar)/(1 - abar) ||v_c - v_u||} at t = 981. Since
+ * {@code v_c - v_u = (eps_c - eps_u)/sqrt(abar)} at a common x_t, this equals {@code ||eps_c - eps_u|| / (1 - abar)}
+ * exactly, which is how it is computed here (outputs are converted to eps first). A is always the cosine between
+ * eps vectors (after {@code V_TO_EPS}), so it measures the same geometry for both parameterizations.
+ */
+public final class AnisotropyDetector implements Detector {
+    public static final int T_MAGNITUDE = 981;
+    public static final int T_ALIGNMENT = 41;
+    public static final long DEFAULT_SEED = 20240;
+    public static final double[] EPS_WEIGHTS = {1, 2};
+    public static final double[] V_WEIGHTS = {1, 0.1};
+
+    private final int images;
+    private final long seed;
+    private final double[] weights;
+
+    /** Paper defaults: one shared image, weights chosen by the model's prediction type. */
+    public AnisotropyDetector() {
+        this(1, DEFAULT_SEED, null);
+    }
+
+    /** {@code weights} = {g1, g2}, or null for the defaults of the model's prediction type. */
+    public AnisotropyDetector(int images, long seed, double[] weights) {
+        if (images < 1) {
+            throw new IllegalArgumentException("anisotropy: images per prompt must be >= 1, got " + images);
+        }
+        if (weights != null && (weights.length != 2 || !Double.isFinite(weights[0]) || !Double.isFinite(weights[1]))) {
+            throw new IllegalArgumentException("anisotropy: weights must be two finite numbers");
+        }
+        this.images = images;
+        this.seed = seed;
+        this.weights = weights == null ? null : weights.clone();
+    }
+
+    @Override
+    public String name() {
+        return "anisotropy";
+    }
+
+    @Override
+    public DetectorCost cost() {
+        return new DetectorCost(0, images, 4L * images);
+    }
+
+    /** N and A per item (prompt-major, image-minor), already scaled for v-prediction: {N[], A[]}. */
+    double[][] terms(List<String> prompts, DetectionContext ctx) {
+        Denoiser model = ctx.model();
+        SharedNoise noise = new SharedNoise(model, prompts, images, seed);
+        int n = noise.x.batch();
+        TensorF32 both = BatchedEps.twice(noise.x);
+        var conds = BatchedEps.nullThen(noise.conditions);
+        float[] nf = new float[n];
+        float[] af = new float[n];
+        TensorF32[] hi = BatchedEps.halves(BatchedEps.eps(ctx, model, both, T_MAGNITUDE, conds));
+        ctx.kernels().diffNorm(hi[1], hi[0], nf);
+        TensorF32[] lo = BatchedEps.halves(BatchedEps.eps(ctx, model, both, T_ALIGNMENT, conds));
+        ctx.kernels().guidanceAlignment(lo[1], lo[0], af);
+        double scale = 1;
+        if (model.predictionType() == PredictionType.V_PREDICTION) {
+            scale = 1 / (1 - NoiseSchedule.stableDiffusion().alphabar(T_MAGNITUDE));
+        }
+        double[][] out = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            out[0][i] = scale * nf[i];
+            out[1][i] = af[i];
+        }
+        return out;
+    }
+
+    @Override
+    public Scores score(List<String> prompts, DetectionContext ctx) {
+        PromptChecks.require(name(), prompts);
+        long start = System.nanoTime();
+        CountingDenoiser counter = new CountingDenoiser(ctx.model());
+        DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
+        double[] g = weights != null ? weights
+                : ctx.model().predictionType() == PredictionType.V_PREDICTION ? V_WEIGHTS : EPS_WEIGHTS;
+        ctx.progress().start(name(), cost().forwardPassesPerPrompt() * prompts.size());
+        double[][] t = terms(prompts, c);
+        double[] item = new double[t[0].length];
+        for (int i = 0; i < item.length; i++) {
+            item[i] = g[0] * t[0][i] + g[1] * t[1][i];
+        }
+        ctx.progress().done();
+        double[] s = new double[prompts.size()];
+        for (int p = 0; p < s.length; p++) {
+            double a = 0;
+            for (int i = 0; i < images; i++) {
+                a += item[p * images + i];
+            }
+            s[p] = a / images;
+        }
+        return new Scores(name(), s, counter.passes(), System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.memscope.detect;
+
+import java.util.List;
+
+/**
+ * The detectors by name, in the order of their papers, each with its paper's defaults as adapted to the lab:
+ * <ul>
+ * <li>{@code anisotropy}: 1 shared pure-noise image, 4 passes;</li>
+ * <li>{@code wen-first}: 4 generations, first step, 8 passes;</li>
+ * <li>{@code wen-full}: 4 generations, 50 steps, 400 passes;</li>
+ * <li>{@code sharpness}: 1 shared image, exact JVP (needs a {@link dev.memscope.model.JacobianDenoiser}), 4 passes;
+ *   {@code sharpness-fd} (not in {@link #names()}): central differences for black-box models, 6 passes;</li>
+ * <li>{@code carlini}: 8 generations, 50 steps, 800 passes.</li>
+ * </ul>
+ * {@link #create(String, int)} overrides the images / generations per prompt (the quick comparison lowers them).
+ */
+public final class Detectors {
+    private static final List<String> NAMES = List.of("anisotropy", "wen-first", "wen-full", "sharpness", "carlini");
+
+    private Detectors() {
+    }
+
+    /** The detectors of the comparison, in paper order. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /** A detector with its paper's defaults. */
+    public static Detector create(String name) {
+        return create(name, 0);
+    }
+
+    /** The paper's default images (or generations) per prompt. */
+    public static int defaultImages(String name) {
+        return switch (canonical(name)) {
+            case "anisotropy", "sharpness", "sharpness-fd" -> 1;
+            case "wen-first", "wen-full" -> WenDetector.DEFAULT_GENERATIONS;
+            case "carlini" -> CarliniDetector.DEFAULT_GENERATIONS;
+            default -> throw unknown(name);
+        };
+    }
+
+    /**
+     * Images / generations per prompt for a quick run (the CLI's {@code --quick}): 1 for every detector but carlini,
+     * which needs pairs and keeps 4 (6 pairs).
+     */
+    public static int quickImages(String name) {
+        String key = canonical(name);
+        defaultImages(key);
+        return key.equals("carlini") ? 4 : 1;
+    }
+
+    /** A detector with the quick settings of {@link #quickImages(String)}. */
+    public static Detector createQuick(String name) {
+        return create(name, quickImages(name));
+    }
+
+    /** A detector with {@code images} images / generations per prompt; 0 keeps the paper's default. */
+    public static Detector create(String name, int images) {
+        if (images < 0) {
+            throw new IllegalArgumentException("images per prompt must be >= 0 (0 = default), got " + images);
+        }
+        String key = canonical(name);
+        int n = images == 0 ? defaultImages(key) : images;
+        return switch (key) {
+            case "anisotropy" -> new AnisotropyDetector(n, AnisotropyDetector.DEFAULT_SEED, null);
+            case "wen-first" -> WenDetector.firstStep(n);
+            case "wen-full" -> WenDetector.fullTrajectory(n);
+            case "sharpness" -> new SharpnessDetector(n, SharpnessDetector.DEFAULT_SEED, SharpnessDetector.Mode.EXACT);
+            case "sharpness-fd" -> new SharpnessDetector(n, SharpnessDetector.DEFAULT_SEED,
+                    SharpnessDetector.Mode.FINITE_DIFFERENCE);
+            case "carlini" -> new CarliniDetector(n, CarliniDetector.DEFAULT_THRESHOLD, CarliniDetector.DEFAULT_SEED);
+            default -> throw unknown(name);
+        };
+    }
+
+    private static String canonical(String name) {
+        if (name == null) {
+            throw unknown("null");
+        }
+        return name.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown detector '" + name + "'; known: " + String.join(", ", NAMES)
+                + ", sharpness-fd");
+    }
+}
