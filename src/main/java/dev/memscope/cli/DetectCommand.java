@@ -1,5 +1,6 @@
 package dev.memscope.cli;
 
+import dev.memscope.io.AtomicFiles;
 import dev.memscope.data.PromptFiles;
 import dev.memscope.detect.DetectionContext;
 import dev.memscope.detect.Detector;
@@ -78,7 +79,7 @@ public final class DetectCommand implements Callable<Integer> {
                     .append('\n');
         }
         if (out != null) {
-            Npy.writeAtomically(out, csv.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeString(out, csv.toString());
             stdout.printf(Locale.ROOT, "%s: scored %d prompts (%d forward passes, %.2f ms per prompt) -> %s%n",
                     d.name(), list.size(), s.forwardPasses(), s.millisPerPrompt(), out);
         } else {
