@@ -14,6 +14,7 @@ public final class MemScope implements Runnable {
         KernelCommand.class,
         GoldenCommand.class,
         ThroughputCommand.class,
+        ClidCommand.class,
     };
 
     @CommandLine.Spec
