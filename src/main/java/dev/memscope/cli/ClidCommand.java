@@ -59,6 +59,13 @@ public final class ClidCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "with --lab: smaller worlds and fewer samples (seconds)")
     boolean quick;
 
+    @Option(names = "--mem-per-world", description = "with --lab: memorized captions per world (half held out)")
+    Integer memPerWorld;
+
+    @Option(names = "--nmem-per-world",
+            description = "with --lab: non-memorized captions per world (half held out)")
+    Integer nmemPerWorld;
+
     @Option(names = "--backend", defaultValue = "auto", description = "with --lab: GEMM backend auto, cpu, cuda")
     String backend;
 
@@ -69,6 +76,12 @@ public final class ClidCommand implements Callable<Integer> {
         if (source.lab) {
             LabClidExperiment.Settings settings = quick ? LabClidExperiment.Settings.quick()
                     : LabClidExperiment.Settings.standard();
+            if (memPerWorld != null || nmemPerWorld != null) {
+                settings = new LabClidExperiment.Settings(settings.recipe(),
+                        memPerWorld != null ? memPerWorld : settings.memPerWorld(),
+                        nmemPerWorld != null ? nmemPerWorld : settings.nmemPerWorld(),
+                        settings.shadowSeed(), settings.targetSeed(), settings.batchLatents());
+            }
             LabClidExperiment.Outcome o = LabClidExperiment.run(settings, backend, out);
             r = o.result();
         } else {

@@ -33,13 +33,11 @@ public final class LabClidExperiment {
     public record Settings(LabConfig recipe, int memPerWorld, int nmemPerWorld, long shadowSeed, long targetSeed,
                            int batchLatents) {
         /**
-         * 4 x 16 x 16 latents, E = 128, 256 generic clusters, 100 + 100 captions per world (100 members and 100
-         * hold-out): 6,000 forward passes per world over K ~ 356 components, well under a minute on 2 cores.
+         * The default lab recipe (4 x 32 x 32 latents, E = 256, 1024 generic clusters) with 250 + 250 captions per
+         * world (250 members, 250 hold-out): 7,500 forward passes per world over K = 1,274 components.
          */
         public static Settings standard() {
-            LabConfig c = LabConfig.defaults().with("height", 16).with("width", 16).with("embeddingDim", 128)
-                    .with("genericComponents", 256);
-            return new Settings(c, 100, 100, 1001, 2002, 60);
+            return new Settings(LabConfig.defaults(), 250, 250, 1001, 2002, 60);
         }
 
         /** 2 x 8 x 8 latents, E = 64, 48 generic clusters, 24 + 24 captions per world: a few seconds. */
