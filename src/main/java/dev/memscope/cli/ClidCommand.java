@@ -66,6 +66,10 @@ public final class ClidCommand implements Callable<Integer> {
             description = "with --lab: non-memorized captions per world (half held out)")
     Integer nmemPerWorld;
 
+    @Option(names = "--set", description = "with --lab: override a lab config key of the recipe, e.g. "
+            + "--set meanScale=0.3 (repeatable; see docs/lab.md)")
+    java.util.List<String> assignments = new java.util.ArrayList<>();
+
     @Option(names = "--backend", defaultValue = "auto", description = "with --lab: GEMM backend auto, cpu, cuda")
     String backend;
 
@@ -76,6 +80,7 @@ public final class ClidCommand implements Callable<Integer> {
         if (source.lab) {
             LabClidExperiment.Settings settings = quick ? LabClidExperiment.Settings.quick()
                     : LabClidExperiment.Settings.standard();
+            settings = settings.withAssignments(assignments);
             if (memPerWorld != null || nmemPerWorld != null) {
                 settings = new LabClidExperiment.Settings(settings.recipe(),
                         memPerWorld != null ? memPerWorld : settings.memPerWorld(),

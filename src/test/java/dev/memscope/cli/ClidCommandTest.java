@@ -66,7 +66,7 @@ class ClidCommandTest {
     void labQuickRunsEndToEnd() {
         CliRun run = CliRun.of("clid", "--lab", "--quick", "--backend", "cpu");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("shadow world: K = 72").contains("1440 forward passes (15 per sample)")
+        assertThat(run.out()).contains("shadow world: K = 336").contains("4800 forward passes (15 per sample)")
                 .contains("alpha").contains("ASR").contains("AUC").contains("TPR@1%FPR");
     }
 }

@@ -33,22 +33,40 @@ class LabClidExperimentTest {
 
     private static LabClidExperiment.Settings tiny() {
         LabConfig c = LabConfig.defaults().with("channels", 2).with("height", 8).with("width", 8)
-                .with("embeddingDim", 64).with("genericComponents", 24).with("genericCountMin", 50);
+                .with("embeddingDim", 64).with("genericComponents", 24).with("genericCountMin", 50)
+                .with("meanScale", LabClidExperiment.Settings.meanScaleFor(128));
         return new LabClidExperiment.Settings(c, 8, 8, 11, 22, 40);
     }
 
+    /**
+     * 4 x 8 x 8 latents with the CLiD lab's likelihood-versus-text balance, 40 + 40 shared-data captions per world
+     * (40 members, 40 hold-out; about 2 s). Measured when written: AUC 0.78, alpha 1.0.
+     */
     @Test
-    void membersAreSeparatedFromHoldoutAndEachSampleCosts15Passes() {
+    void membersAreSeparatedFromHoldoutAndEachSampleCosts15Passes() throws Exception {
+        LabConfig c = LabConfig.defaults().with("height", 8).with("width", 8).with("embeddingDim", 64)
+                .with("genericComponents", 64).with("meanScale", LabClidExperiment.Settings.meanScaleFor(256));
+        LabClidExperiment.Outcome o = LabClidExperiment.run(new LabClidExperiment.Settings(c, 40, 40, 1001, 2002, 60),
+                "cpu", null);
+        assertThat(o.shadowMembers().size()).isEqualTo(40);
+        assertThat(o.shadowHoldout().size()).isEqualTo(40);
+        assertThat(o.targetMembers().size()).isEqualTo(40);
+        assertThat(o.targetHoldout().size()).isEqualTo(40);
+        assertThat(o.forwardPasses()).isEqualTo(160L * 15);
+        assertThat(o.result().targetAuc()).isGreaterThan(0.6);
+        assertThat(o.result().targetAsr()).isGreaterThan(0.5);
+        // members fit their training images better under their own caption: lower mean cond0, and the caption
+        // matters more for them: a larger mean condNull_dif
+        assertThat(mean(o.targetMembers(), 0)).isLessThan(mean(o.targetHoldout(), 0));
+        assertThat(mean(o.targetMembers(), 4)).isGreaterThan(mean(o.targetHoldout(), 4));
+    }
+
+    @Test
+    void tinyWorldWithTheTestPromptsRuns() {
         LabClidExperiment.Outcome o = LabClidExperiment.run(tiny(), MEM, NMEM, "cpu", null);
-        assertThat(o.shadowMembers().size()).isEqualTo(8);
-        assertThat(o.shadowHoldout().size()).isEqualTo(8);
         assertThat(o.targetMembers().size()).isEqualTo(8);
         assertThat(o.targetHoldout().size()).isEqualTo(8);
         assertThat(o.forwardPasses()).isEqualTo(32L * 15);
-        assertThat(o.result().targetAuc()).isGreaterThan(0.5);
-        assertThat(o.result().targetAsr()).isGreaterThan(0.5);
-        // members fit their training images better under their own caption: lower mean cond0
-        assertThat(mean(o.targetMembers(), 0)).isLessThan(mean(o.targetHoldout(), 0));
     }
 
     private static double mean(ClidFeatures f, int col) {
