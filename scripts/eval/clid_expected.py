@@ -16,6 +16,8 @@ Both row conventions: all 2,500 rows, and dropping the first row of every file a
 Needs scikit-learn (Debian: apt-get install python3-sklearn; run with /usr/bin/python3).
 
 Usage: /usr/bin/python3 scripts/eval/clid_expected.py [SHARED_DATA_CLID_DIR] [OUT]
+       /usr/bin/python3 scripts/eval/clid_expected.py --lab DIR   (scores the files `memscope clid --lab --out DIR`
+       wrote, all rows, and prints the result: a cross-check of the Java pipeline on the lab's features)
 """
 import json
 import os
@@ -91,7 +93,16 @@ def evaluate(d, skip_first):
     return best
 
 
+LAB_FILES = {"shadowMembers": "shadow_members.txt", "shadowHoldout": "shadow_holdout.txt",
+             "targetMembers": "target_members.txt", "targetHoldout": "target_holdout.txt"}
+
+
 def main():
+    global FILES
+    if len(sys.argv) == 3 and sys.argv[1] == "--lab":
+        FILES = LAB_FILES
+        print(json.dumps(evaluate(sys.argv[2], False), indent=1))
+        return
     d = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/clid"
     out = sys.argv[2] if len(sys.argv) > 2 else "src/test/resources/clid/expected.json"
     doc = {"oracle": "scikit-learn " + sklearn.__version__ + ", numpy " + np.__version__,

@@ -70,6 +70,9 @@ public final class ClidCommand implements Callable<Integer> {
             + "--set meanScale=0.3 (repeatable; see docs/lab.md)")
     java.util.List<String> assignments = new java.util.ArrayList<>();
 
+    @Option(names = "--out", description = "with --lab: write the four feature files (released format) here")
+    Path outDir;
+
     @Option(names = "--backend", defaultValue = "auto", description = "with --lab: GEMM backend auto, cpu, cuda")
     String backend;
 
@@ -89,6 +92,14 @@ public final class ClidCommand implements Callable<Integer> {
             }
             LabClidExperiment.Outcome o = LabClidExperiment.run(settings, backend, out);
             r = o.result();
+            if (outDir != null) {
+                ClidFeatureFile.write(o.shadowMembers(), outDir.resolve("shadow_members.txt"));
+                ClidFeatureFile.write(o.shadowHoldout(), outDir.resolve("shadow_holdout.txt"));
+                ClidFeatureFile.write(o.targetMembers(), outDir.resolve("target_members.txt"));
+                ClidFeatureFile.write(o.targetHoldout(), outDir.resolve("target_holdout.txt"));
+                out.println("wrote shadow_members.txt, shadow_holdout.txt, target_members.txt, target_holdout.txt to "
+                        + outDir);
+            }
         } else {
             Files f = source.files;
             r = ClidThreshold.evaluate(ClidFeatureFile.read(f.shadowMembers, skipFirstRow),

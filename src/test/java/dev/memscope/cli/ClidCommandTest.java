@@ -63,9 +63,16 @@ class ClidCommandTest {
     }
 
     @Test
-    void labQuickRunsEndToEnd() {
-        CliRun run = CliRun.of("clid", "--lab", "--quick", "--backend", "cpu");
+    void labQuickRunsEndToEndAndWritesReadableFeatures() throws Exception {
+        Path out = dir.resolve("features");
+        CliRun run = CliRun.of("clid", "--lab", "--quick", "--backend", "cpu", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
+        for (String f : new String[] {"shadow_members", "shadow_holdout", "target_members", "target_holdout"}) {
+            assertThat(dev.memscope.mia.ClidFeatureFile.read(out.resolve(f + ".txt")).size()).isEqualTo(80);
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files).hasSize(4); // no temp files left behind
+        }
         assertThat(run.out()).contains("shadow world: K = 336").contains("4800 forward passes (15 per sample)")
                 .contains("alpha").contains("ASR").contains("AUC").contains("TPR@1%FPR");
     }
