@@ -13,6 +13,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -79,6 +80,14 @@ public final class ClidCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (source.lab && skipFirstRow) {
+            throw new ParameterException(spec.commandLine(), "--skip-first-row applies to feature files, not --lab");
+        }
+        if (!source.lab && (quick || !assignments.isEmpty() || outDir != null || memPerWorld != null
+                || nmemPerWorld != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--quick, --set, --out, --mem-per-world and --nmem-per-world apply only with --lab");
+        }
         ClidResult r;
         if (source.lab) {
             LabClidExperiment.Settings settings = quick ? LabClidExperiment.Settings.quick()

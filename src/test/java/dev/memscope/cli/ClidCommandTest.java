@@ -56,6 +56,17 @@ class ClidCommandTest {
     }
 
     @Test
+    void labOnlyOptionsWithFilesAreAUsageError() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(getClass().getResourceAsStream("/clid/expected.json"));
+        String[] a = fileArgs(doc.get("files"));
+        String[] withQuick = java.util.Arrays.copyOf(a, a.length + 1);
+        withQuick[a.length] = "--quick";
+        CliRun run = CliRun.of(withQuick);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("apply only with --lab");
+    }
+
+    @Test
     void missingArgumentsAreAUsageError() {
         CliRun run = CliRun.of("clid", "--shadow-members", "x.txt");
         assertThat(run.exitCode()).isEqualTo(2);
