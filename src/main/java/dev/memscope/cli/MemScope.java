@@ -10,11 +10,12 @@ public final class MemScope implements Runnable {
 
     /** Every subcommand class, in the order the help lists them. */
     static final Class<?>[] SUBCOMMANDS = {
+        DetectCommand.class,
+        ClidCommand.class,
         LabCommand.class,
         KernelCommand.class,
         GoldenCommand.class,
         ThroughputCommand.class,
-        DetectCommand.class,
     };
 
     @CommandLine.Spec

@@ -1,0 +1,134 @@
+package dev.memscope.cli;
+
+import dev.memscope.mia.ClidFeatureFile;
+import dev.memscope.mia.ClidFeatures;
+import dev.memscope.mia.ClidResult;
+import dev.memscope.mia.ClidThreshold;
+import dev.memscope.mia.LabClidExperiment;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code memscope clid}: CLiD_th membership inference, either on released feature files (shadow and target,
+ * members and hold-out) or end to end on a shadow and a target lab world ({@code --lab}).
+ */
+@Command(name = "clid", mixinStandardHelpOptions = true,
+        description = "CLiD membership inference (CLiD_th): score released feature files, or run the lab experiment.")
+public final class ClidCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @ArgGroup(exclusive = false)
+        Files files;
+
+        @Option(names = "--lab", required = true,
+                description = "build a shadow and a target lab world and run the whole experiment")
+        boolean lab;
+    }
+
+    static final class Files {
+        @Option(names = "--shadow-members", required = true, description = "shadow model, member features")
+        Path shadowMembers;
+
+        @Option(names = "--shadow-holdout", required = true, description = "shadow model, hold-out features")
+        Path shadowHoldout;
+
+        @Option(names = "--target-members", required = true, description = "target model, member features")
+        Path targetMembers;
+
+        @Option(names = "--target-holdout", required = true, description = "target model, hold-out features")
+        Path targetHoldout;
+    }
+
+    @Option(names = "--skip-first-row",
+            description = "drop the first line of every file, as the authors' scripts do (they expect a header)")
+    boolean skipFirstRow;
+
+    @Option(names = "--quick", description = "with --lab: smaller worlds and fewer samples (seconds)")
+    boolean quick;
+
+    @Option(names = "--mem-per-world", description = "with --lab: memorized captions per world (half held out)")
+    Integer memPerWorld;
+
+    @Option(names = "--nmem-per-world",
+            description = "with --lab: non-memorized captions per world (half held out)")
+    Integer nmemPerWorld;
+
+    @Option(names = "--set", description = "with --lab: override a lab config key of the recipe, e.g. "
+            + "--set meanScale=0.3 (repeatable; see docs/lab.md)")
+    java.util.List<String> assignments = new java.util.ArrayList<>();
+
+    @Option(names = "--out", description = "with --lab: write the four feature files (released format) here")
+    Path outDir;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "with --lab: GEMM backend auto, cpu, cuda")
+    String backend;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (source.lab && skipFirstRow) {
+            throw new ParameterException(spec.commandLine(), "--skip-first-row applies to feature files, not --lab");
+        }
+        if (!source.lab && (quick || !assignments.isEmpty() || outDir != null || memPerWorld != null
+                || nmemPerWorld != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--quick, --set, --out, --mem-per-world and --nmem-per-world apply only with --lab");
+        }
+        ClidResult r;
+        if (source.lab) {
+            LabClidExperiment.Settings settings = quick ? LabClidExperiment.Settings.quick()
+                    : LabClidExperiment.Settings.standard();
+            settings = settings.withAssignments(assignments);
+            if (memPerWorld != null || nmemPerWorld != null) {
+                settings = new LabClidExperiment.Settings(settings.recipe(),
+                        memPerWorld != null ? memPerWorld : settings.memPerWorld(),
+                        nmemPerWorld != null ? nmemPerWorld : settings.nmemPerWorld(),
+                        settings.shadowSeed(), settings.targetSeed(), settings.batchLatents());
+            }
+            LabClidExperiment.Outcome o = LabClidExperiment.run(settings, backend, out);
+            r = o.result();
+            if (outDir != null) {
+                ClidFeatureFile.write(o.shadowMembers(), outDir.resolve("shadow_members.txt"));
+                ClidFeatureFile.write(o.shadowHoldout(), outDir.resolve("shadow_holdout.txt"));
+                ClidFeatureFile.write(o.targetMembers(), outDir.resolve("target_members.txt"));
+                ClidFeatureFile.write(o.targetHoldout(), outDir.resolve("target_holdout.txt"));
+                out.println("wrote shadow_members.txt, shadow_holdout.txt, target_members.txt, target_holdout.txt to "
+                        + outDir);
+            }
+        } else {
+            Files f = source.files;
+            r = ClidThreshold.evaluate(ClidFeatureFile.read(f.shadowMembers, skipFirstRow),
+                    ClidFeatureFile.read(f.shadowHoldout, skipFirstRow),
+                    ClidFeatureFile.read(f.targetMembers, skipFirstRow),
+                    ClidFeatureFile.read(f.targetHoldout, skipFirstRow));
+        }
+        print(out, r);
+        return 0;
+    }
+
+    static void print(PrintWriter out, ClidResult r) {
+        out.println(String.format(Locale.ROOT, "alpha              %.1f", r.alpha()));
+        out.println(String.format(Locale.ROOT, "threshold          %.10g  (shadow accuracy %.6f, shadow sweep AUC %.6f)",
+                r.threshold(), r.shadowAccuracy(), r.shadowSweepAuc()));
+        out.println(String.format(Locale.ROOT, "ASR                %.6f", r.targetAsr()));
+        out.println(String.format(Locale.ROOT, "AUC                %.6f", r.targetAuc()));
+        out.println(String.format(Locale.ROOT, "TPR@1%%FPR          %.6f  (first FPR >= 1%%; nearest 1%%: %.6f; last below 1%%: %.6f)",
+                r.targetTprAt1(), r.targetTprNearest(), r.targetTprBelow()));
+        out.println(String.format(Locale.ROOT, "target sweep AUC   %.6f", r.targetSweepAuc()));
+        out.flush();
+    }
+}
