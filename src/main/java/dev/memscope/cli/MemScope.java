@@ -10,6 +10,7 @@ public final class MemScope implements Runnable {
 
     /** Every subcommand class, in the order the help lists them. */
     static final Class<?>[] SUBCOMMANDS = {
+        CompareCommand.class,
         DetectCommand.class,
         ClidCommand.class,
         LabCommand.class,

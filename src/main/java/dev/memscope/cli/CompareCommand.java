@@ -1,0 +1,255 @@
+package dev.memscope.cli;
+
+import dev.memscope.data.PromptFiles;
+import dev.memscope.detect.CountingDenoiser;
+import dev.memscope.detect.DetectionContext;
+import dev.memscope.detect.Detector;
+import dev.memscope.detect.DetectorCost;
+import dev.memscope.detect.Detectors;
+import dev.memscope.detect.Scores;
+import dev.memscope.eval.Roc;
+import dev.memscope.kernels.Backends;
+import dev.memscope.kernels.Gemms;
+import dev.memscope.kernels.ScoreKernels;
+import dev.memscope.model.lab.LabDenoiser;
+import dev.memscope.model.lab.LabWorld;
+import dev.memscope.progress.ConsoleProgress;
+import dev.memscope.report.Align;
+import dev.memscope.report.BarChart;
+import dev.memscope.report.CellFormat;
+import dev.memscope.report.Csv;
+import dev.memscope.report.Json;
+import dev.memscope.report.MarkdownReport;
+import dev.memscope.report.RocChart;
+import dev.memscope.report.Table;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code memscope compare}: every detector with its paper's defaults on memorized against non-memorized prompts,
+ * on the lab world, in one paper-style table (cost in steps, images and forward passes; AUC; TPR at 1% FPR under
+ * both conventions; time; speed-up over full-denoising Wen), plus results.json, scores.csv, ROC curves and a
+ * Markdown report in {@code --out}.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Runs every detector on memorized vs non-memorized prompts and writes a comparison report.",
+        description = {"Builds the lab world (default: sd1_mem.txt memorized, sd1_nmem.txt not), scores the world's "
+                + "memorized captions (positives) against its non-memorized captions (negatives) with every detector, "
+                + "and prints detector, steps, images per prompt, forward passes per prompt, AUC, TPR@1%FPR (nearest "
+                + "ROC point and last point below 1%), ms per prompt and speed-up over full-denoising Wen.",
+                "Writes results.json, scores.csv, roc.png, speed.png and report.md into --out."})
+public final class CompareCommand implements Callable<Integer> {
+
+    /** Prompts per class in a --quick run: enough for a coarse ROC, small enough for two minutes on two cores. */
+    static final int QUICK_PROMPTS = 48;
+    private static final String BASELINE = "wen-full";
+    private static final int WARMUP_PROMPTS = 4;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LabCommand.WorldOptions world = new LabCommand.WorldOptions();
+
+    @Option(names = "--positives", description = "memorized prompts to score (default: the world's memorized captions)")
+    Path positives;
+
+    @Option(names = "--negatives", description = "non-memorized prompts to score (default: the world's other captions)")
+    Path negatives;
+
+    @Option(names = "--detectors", split = ",", description = "detectors to run (default: all, in paper order)")
+    List<String> detectors;
+
+    @Option(names = "--limit", description = "score only the first N prompts of each class (default: all; --quick: "
+            + QUICK_PROMPTS + ")")
+    Integer limit;
+
+    @Option(names = "--quick", description = "a subset of prompts and one image per prompt (carlini: 4), in under "
+            + "two minutes")
+    boolean quick;
+
+    @Option(names = "--batch", defaultValue = "64", description = "latents per denoiser call (default 64)")
+    int batch;
+
+    @Option(names = "--out", defaultValue = "compare-out", description = "output folder (default: compare-out)")
+    Path out;
+
+    /** One detector's row of the comparison. */
+    record Row(String detector, DetectorCost cost, double passesPerPrompt, double auc, double tprNearest,
+               double tprBelow, double bestAccuracy, double msPerPrompt, Double speedup) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        LabWorld w = LabWorld.build(world.config());
+        List<String> pos = take(positives == null ? captions(w, LabWorld.Kind.MEMORIZED) : PromptFiles.read(positives));
+        List<String> neg = take(negatives == null ? captions(w, LabWorld.Kind.NONMEMORIZED) : PromptFiles.read(negatives));
+        List<String> prompts = new ArrayList<>(pos);
+        prompts.addAll(neg);
+        boolean[] labels = new boolean[prompts.size()];
+        java.util.Arrays.fill(labels, 0, pos.size(), true);
+        List<String> names = detectors == null ? Detectors.names() : detectors;
+
+        String backend = Backends.resolve(world.backend);
+        stdout.printf(Locale.ROOT, "lab world: K = %d components, latent %dx%dx%d; %d positives vs %d negatives; "
+                        + "backend %s%n", w.components(), w.channels(), w.height(), w.width(), pos.size(), neg.size(),
+                Backends.AUTO.equalsIgnoreCase(world.backend) ? Backends.describeAuto() : backend);
+        stdout.flush();
+
+        List<Row> rows = new ArrayList<>();
+        Map<String, Roc> rocs = new LinkedHashMap<>();
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        try (LabDenoiser model = new LabDenoiser(w, Gemms.create(backend)); ScoreKernels k = Backends.create(backend)) {
+            for (String name : names) {
+                Detector d = quick ? Detectors.createQuick(name) : Detectors.create(name);
+                // A short untimed run first, so ms/prompt measures compiled code, not the JIT warming up.
+                d.score(prompts.subList(0, Math.min(WARMUP_PROMPTS, prompts.size())),
+                        new DetectionContext(model, k, batch, dev.memscope.progress.Progress.NONE));
+                CountingDenoiser counting = new CountingDenoiser(model);
+                Scores s = d.score(prompts, new DetectionContext(counting, k, batch, new ConsoleProgress()));
+                Roc roc = Roc.of(s.values(), labels);
+                rocs.put(d.name(), roc);
+                scores.put(d.name(), s.values());
+                rows.add(new Row(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
+                        roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(),
+                        null));
+            }
+        }
+        rows = withSpeedups(rows);
+        Table table = table(rows);
+        stdout.println();
+        stdout.print(table.toConsole());
+        stdout.flush();
+        write(rows, table, rocs, scores, prompts, labels, w, pos.size(), neg.size());
+        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
+        return 0;
+    }
+
+    private List<String> take(List<String> list) {
+        int n = limit != null ? limit : quick ? QUICK_PROMPTS : list.size();
+        if (n < 1) {
+            throw new IllegalArgumentException("--limit must be >= 1, got " + n);
+        }
+        return list.size() > n ? list.subList(0, n) : list;
+    }
+
+    private static List<String> captions(LabWorld w, LabWorld.Kind kind) {
+        List<String> list = new ArrayList<>();
+        for (int i : w.indicesOf(kind)) {
+            list.add(w.captions().get(i));
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("the lab world has no " + kind.name().toLowerCase(Locale.ROOT)
+                    + " prompts to score");
+        }
+        return list;
+    }
+
+    /** Speed-up over full-denoising Wen, measured in the same run; absent when wen-full did not run. */
+    private static List<Row> withSpeedups(List<Row> rows) {
+        Row base = rows.stream().filter(r -> r.detector().equals(BASELINE)).findFirst().orElse(null);
+        List<Row> result = new ArrayList<>();
+        for (Row r : rows) {
+            Double speedup = base == null || r.msPerPrompt() <= 0 ? null : base.msPerPrompt() / r.msPerPrompt();
+            result.add(new Row(r.detector(), r.cost(), r.passesPerPrompt(), r.auc(), r.tprNearest(), r.tprBelow(),
+                    r.bestAccuracy(), r.msPerPrompt(), speedup));
+        }
+        return result;
+    }
+
+    static Table table(List<Row> rows) {
+        Table.Builder t = Table.builder()
+                .column("detector")
+                .column("steps", Align.RIGHT, CellFormat.integer())
+                .column("images/prompt", Align.RIGHT, CellFormat.integer())
+                .column("passes/prompt", Align.RIGHT, CellFormat.fixed(1))
+                .column("AUC", Align.RIGHT, CellFormat.fixed(3))
+                .column("TPR@1%FPR nearest", Align.RIGHT, CellFormat.fixed(3))
+                .column("TPR@1%FPR below", Align.RIGHT, CellFormat.fixed(3))
+                .column("best acc", Align.RIGHT, CellFormat.fixed(3))
+                .column("ms/prompt", Align.RIGHT, CellFormat.fixed(2))
+                .column("speed-up vs " + BASELINE, Align.RIGHT, CellFormat.times(1));
+        for (Row r : rows) {
+            t.row(r.detector(), r.cost().steps(), r.cost().imagesPerPrompt(), r.passesPerPrompt(), r.auc(),
+                    r.tprNearest(), r.tprBelow(), r.bestAccuracy(), r.msPerPrompt(), r.speedup());
+        }
+        return t.build();
+    }
+
+    private void write(List<Row> rows, Table table, Map<String, Roc> rocs, Map<String, double[]> scores,
+                       List<String> prompts, boolean[] labels, LabWorld w, int npos, int nneg) throws Exception {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("model", Map.of("kind", "lab", "components", w.components(),
+                "latent", List.of(w.channels(), w.height(), w.width()), "config", w.config().asMap()));
+        results.put("positives", npos);
+        results.put("negatives", nneg);
+        results.put("quick", quick);
+        results.put("backend", Backends.resolve(world.backend));
+        List<Map<String, Object>> dets = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Roc roc = rocs.get(r.detector());
+            m.put("detector", r.detector());
+            m.put("steps", r.cost().steps());
+            m.put("imagesPerPrompt", r.cost().imagesPerPrompt());
+            m.put("forwardPassesPerPrompt", r.passesPerPrompt());
+            m.put("auc", r.auc());
+            m.put("tprAt1PctFprNearest", r.tprNearest());
+            m.put("tprAt1PctFprBelow", r.tprBelow());
+            m.put("bestAccuracy", r.bestAccuracy());
+            // +inf when flagging nothing is best; JSON has no infinity, so that case is null.
+            double t = roc.bestAccuracyThreshold();
+            m.put("bestAccuracyThreshold", Double.isFinite(t) ? t : null);
+            m.put("msPerPrompt", r.msPerPrompt());
+            m.put("speedupVsWenFull", r.speedup());
+            m.put("roc", Map.of("fpr", roc.fpr(), "tpr", roc.tpr()));
+            dets.add(m);
+        }
+        results.put("detectors", dets);
+        Json.write(out.resolve("results.json"), results);
+
+        List<String> header = new ArrayList<>(List.of("index", "prompt", "memorized"));
+        header.addAll(scores.keySet());
+        List<List<Object>> csvRows = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            List<Object> row = new ArrayList<>(List.of(i, prompts.get(i), labels[i]));
+            for (double[] s : scores.values()) {
+                row.add(s[i]);
+            }
+            csvRows.add(row);
+        }
+        Csv.write(out.resolve("scores.csv"), header, csvRows);
+
+        RocChart roc = RocChart.titled("ROC: memorized vs non-memorized prompts (lab)");
+        for (Map.Entry<String, Roc> e : rocs.entrySet()) {
+            roc.curve(e.getKey(), e.getValue().fpr(), e.getValue().tpr(), e.getValue().auc());
+        }
+        roc.writePng(out.resolve("roc.png"));
+        BarChart speed = BarChart.titled("Milliseconds per prompt (lower is faster)").valueAxis("ms per prompt")
+                .categoryAxis("detector");
+        for (Row r : rows) {
+            speed.bar(r.detector(), r.msPerPrompt());
+        }
+        speed.writePng(out.resolve("speed.png"));
+
+        MarkdownReport.titled("MemScope detector comparison")
+                .paragraph(String.format(Locale.ROOT, "Lab world with K = %d components, latents %dx%dx%d; %d memorized "
+                        + "vs %d non-memorized prompts%s; backend `%s`. Forward passes count one denoiser evaluation "
+                        + "of one latent under one condition.", w.components(), w.channels(), w.height(), w.width(),
+                        npos, nneg, quick ? " (--quick)" : "", Backends.resolve(world.backend)))
+                .table(table)
+                .image("ROC curves", "roc.png")
+                .image("Milliseconds per prompt", "speed.png")
+                .write(out.resolve("report.md"));
+    }
+}
