@@ -1,6 +1,6 @@
 package dev.memscope.cli;
 
-import dev.memscope.io.AtomicFiles;
+import dev.memscope.report.Csv;
 import dev.memscope.data.PromptFiles;
 import dev.memscope.detect.DetectionContext;
 import dev.memscope.detect.Detector;
@@ -65,38 +65,30 @@ public final class DetectCommand implements Callable<Integer> {
             s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
         }
         java.io.PrintWriter stdout = spec.commandLine().getOut();
-        StringBuilder csv = new StringBuilder("index,prompt,score,flagged\n");
+        List<List<Object>> rows = new java.util.ArrayList<>();
         int flagged = 0;
         for (int i = 0; i < list.size(); i++) {
             double v = s.values()[i];
-            String flag = "";
+            Object flag = "";
             if (threshold != null) {
                 boolean f = v >= threshold;
                 flagged += f ? 1 : 0;
-                flag = Boolean.toString(f);
+                flag = f;
             }
-            csv.append(i).append(',').append(quote(list.get(i))).append(',').append(v).append(',').append(flag)
-                    .append('\n');
+            rows.add(List.of(i, list.get(i), v, flag));
         }
+        List<String> header = List.of("index", "prompt", "score", "flagged");
         if (out != null) {
-            AtomicFiles.writeString(out, csv.toString());
+            Csv.write(out, header, rows);
             stdout.printf(Locale.ROOT, "%s: scored %d prompts (%d forward passes, %.2f ms per prompt) -> %s%n",
                     d.name(), list.size(), s.forwardPasses(), s.millisPerPrompt(), out);
         } else {
-            stdout.print(csv);
+            stdout.print(Csv.format("stdout", header, rows));
         }
         if (threshold != null) {
             stdout.printf(Locale.ROOT, "flagged %d of %d prompts (score >= %s)%n", flagged, list.size(), threshold);
         }
         stdout.flush();
         return 0;
-    }
-
-    /** RFC 4180 quoting where needed. */
-    static String quote(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 }

@@ -56,7 +56,7 @@ class DetectCommandTest {
         assertThat(MemBenchCsv.prompts(csv)).hasSize(2);
         CliRun r = detect("--prompts", csv.toString(), "--detector", "wen-first", "--quick");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("index,prompt,score,flagged\n0,fire us army garden flag single,")
+        assertThat(r.out()).startsWith("index,prompt,score,flagged\r\n0,fire us army garden flag single,")
                 .contains("1,\"train, glorious\",");
         Path jsonl = dir.resolve("p.jsonl");
         Files.writeString(jsonl, "{\"caption\": \"a red car\"}\n");
