@@ -28,8 +28,10 @@ fi
 [ -d "$jdk/jmods" ] || die "$jdk has no jmods/ (install the full JDK 17, not a JRE)"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  (cd "$root" && mvn ${MVN_ARGS:--o -q -B} -DskipTests package)
+  (cd "$root" && mvn ${MVN_ARGS:--o -q -B} -DskipTests install && mvn ${MVN_ARGS:--o -q -B} -f jmh/pom.xml package)
 fi
+bench_jar="$root/jmh/target/benchmarks-gpu.jar"
+[ -f "$bench_jar" ] || die "$bench_jar is missing: build the JMH module (mvn -f jmh/pom.xml package)"
 shopt -s nullglob
 jars=("$root"/target/memscope-*-all.jar)
 [ ${#jars[@]} -eq 1 ] || die "expected one target/memscope-*-all.jar, found ${#jars[@]}"
@@ -51,8 +53,8 @@ trap 'rm -rf "$tmp"' EXIT
 # jdeps names java.desktop and java.sql only for Jackson's optional java.beans / java.sql support (it checks for
 # them at run time and works without); together with java.xml, which java.sql pulls in, they would cost 14 MiB.
 # java.logging is what JCuda's LibUtils uses (jdeps had it only transitively through java.sql).
-found=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$jar")
-modules=$(tr ',' '\n' <<<"$found,java.logging,jdk.incubator.vector,jdk.unsupported" \
+found=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$jar" "$bench_jar")
+modules=$(tr ',' '\n' <<<"$found,java.logging,java.management,jdk.incubator.vector,jdk.unsupported" \
   | grep -vxE 'java\.desktop|java\.sql' | sort -u | paste -sd, -)
 echo "gpu-bundle: jdeps found $found; jlink modules: $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 \
@@ -63,6 +65,7 @@ if command -v strip >/dev/null 2>&1; then
 fi
 
 cp "$jar" "$tmp/memscope.jar"
+cp "$bench_jar" "$tmp/benchmarks-gpu.jar"
 unzip -p "$jar" "$driver_lib" > "$tmp/lib/$(basename "$driver_lib")"
 if [ -d "$root/golden-outputs" ]; then
   cp -r "$root/golden-outputs" "$tmp/goldens"
@@ -82,6 +85,8 @@ set +e
 probe=$?
 set -e
 [ $probe -eq 0 ] || [ $probe -eq 3 ] || die "the CUDA probe failed in the jlinked runtime (exit $probe)"
+"$tmp/runtime/bin/java" --add-modules jdk.incubator.vector -cp "$tmp/memscope.jar:$tmp/benchmarks-gpu.jar" \
+  org.openjdk.jmh.Main -l >/dev/null 2>&1 || die "the jlinked runtime cannot list the JMH benchmarks"
 
 bytes=$(du -sb "$tmp" | cut -f1)
 mib=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')

@@ -3,8 +3,9 @@
 #   1. says which device and driver it found (or why CUDA cannot run here: then exits 3),
 #   2. runs the golden checks on the cuda backend,
 #   3. measures the copy bandwidth with our copy kernel and times every kernel at batch 1, 16, 64, 256 of
-#      [4, 64, 64] on device-resident buffers (median, GB/s of compulsory traffic, % of copy bandwidth).
-# Exit: 0 all passed, 1 a golden check or the timing failed, 3 no usable CUDA driver/device.
+#      [4, 64, 64] on device-resident buffers (median, GB/s of compulsory traffic, % of copy bandwidth),
+#   4. runs the CUDA JMH suite (KernelBench -p backend=cuda, CudaResidentBench) into results/*.json.
+# Exit: 0 all passed, 1 a golden check, the timing or JMH failed, 3 no usable CUDA driver/device.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 java="$here/runtime/bin/java"
@@ -29,6 +30,19 @@ echo "== kernel timings (device-resident, CUDA events)"
 if ! "$java" "${flags[@]}" -cp "$here/memscope.jar" dev.memscope.kernels.cuda.CudaKernelTimer \
     --reps "${REPS:-50}" --batches 1,16,64,256 --image 4,64,64; then
   echo "gpu-check: kernel timing FAILED" >&2
+  status=1
+fi
+echo "== JMH: KernelBench on cuda (copies included) and CudaResidentBench (kernels alone)"
+mkdir -p "$here/results"
+jmh=("$java" "${flags[@]}" -cp "$here/memscope.jar:$here/benchmarks-gpu.jar" org.openjdk.jmh.Main)
+if ! "${jmh[@]}" 'KernelBench\.' -p backend=cuda -f 1 -wi "${JMH_WI:-3}" -i "${JMH_I:-5}" \
+    -rf json -rff "$here/results/jmh-kernels-cuda.json"; then
+  echo "gpu-check: JMH KernelBench FAILED" >&2
+  status=1
+fi
+if ! "${jmh[@]}" 'CudaResidentBench' -f 1 -wi "${JMH_WI:-3}" -i "${JMH_I:-5}" \
+    -rf json -rff "$here/results/jmh-resident-cuda.json"; then
+  echo "gpu-check: JMH CudaResidentBench FAILED" >&2
   status=1
 fi
 exit $status
