@@ -59,26 +59,15 @@ class DetectorTest {
     }
 
     /**
-     * Lower bounds measured on this world (anisotropy 0.61, wen-first 0.97, sharpness 0.99, carlini 1.00), set a
-     * little below so a regression of the ranking fails.
+     * Lower bounds measured on this world (anisotropy 1.00, wen-first 0.93, wen-full 1.00, sharpness 0.92,
+     * carlini 1.00), set a little below so a regression of the ranking fails. Before the lab calibration
+     * (docs/lab.md) wen-full was inverted here (AUC 0.00) and sharpness 0.99.
      */
     @ParameterizedTest
-    @CsvSource({"anisotropy, 0.58", "wen-first, 0.9", "sharpness, 0.95", "sharpness-fd, 0.95", "carlini, 0.95"})
+    @CsvSource({"anisotropy, 0.9", "wen-first, 0.85", "wen-full, 0.9", "sharpness, 0.85", "sharpness-fd, 0.85",
+        "carlini, 0.95"})
     void memorizedPromptsScoreHigher(String name, double minAuc) {
         assertThat(auc(scores(name))).as(name).isGreaterThanOrEqualTo(minAuc);
-    }
-
-    /**
-     * Full-trajectory Wen is inverted on the lab (AUC 0.00 here, 0.03 on the default world): a memorized trajectory
-     * collapses onto its point-like training image, where the unconditional posterior holds the same image and
-     * eps_c - eps_u vanishes, while a broad cluster's late steps keep a large text-conditional difference. A lab
-     * property, not a detector bug: the first step of the same runs ranks correctly (above).
-     */
-    @Test
-    void fullTrajectoryWenIsInvertedOnTheLab() {
-        assertThat(auc(scores("wen-full"))).isLessThan(0.2);
-        // The first-step term of wen-full is the wen-first score on the same seeds: the late steps invert it.
-        assertThat(auc(scores("wen-first"))).isGreaterThan(0.9);
     }
 
     @ParameterizedTest

@@ -32,9 +32,9 @@ class LabClidExperimentTest {
             "A pizza with mushrooms and olives", "A clock tower in a busy town square");
 
     private static LabClidExperiment.Settings tiny() {
-        LabConfig c = LabConfig.defaults().with("channels", 2).with("height", 8).with("width", 8)
-                .with("embeddingDim", 64).with("genericComponents", 24).with("genericCountMin", 50)
-                .with("meanScale", LabClidExperiment.Settings.meanScaleFor(128));
+        LabConfig c = LabClidExperiment.Settings.recipe(LabClidExperiment.Settings.meanScaleFor(128))
+                .with("channels", 2).with("height", 8).with("width", 8)
+                .with("embeddingDim", 64).with("genericComponents", 24).with("genericCountMin", 50);
         return new LabClidExperiment.Settings(c, 8, 8, 11, 22, 40);
     }
 
@@ -44,8 +44,8 @@ class LabClidExperimentTest {
      */
     @Test
     void membersAreSeparatedFromHoldoutAndEachSampleCosts15Passes() throws Exception {
-        LabConfig c = LabConfig.defaults().with("height", 8).with("width", 8).with("embeddingDim", 64)
-                .with("genericComponents", 64).with("meanScale", LabClidExperiment.Settings.meanScaleFor(256));
+        LabConfig c = LabClidExperiment.Settings.recipe(LabClidExperiment.Settings.meanScaleFor(256))
+                .with("height", 8).with("width", 8).with("embeddingDim", 64).with("genericComponents", 64);
         LabClidExperiment.Outcome o = LabClidExperiment.run(new LabClidExperiment.Settings(c, 40, 40, 1001, 2002, 60),
                 "cpu", null);
         assertThat(o.shadowMembers().size()).isEqualTo(40);

@@ -21,6 +21,14 @@ import java.util.Map;
  * counts: most memorized images are copied only a few times), {@code sharedWordFraction} (generic captions borrow
  * words from memorized captions, so their embeddings compete with the trigger's), {@code embeddingNoise} (component
  * keys sit off the prompt's exact embedding), and {@code beta} (how sharply text selects components).
+ *
+ * <p>Why {@code beta} is large (1e5) and {@code uncondMemWeight} small (3e-4): see docs/lab.md, "Why the default
+ * is what it is". In short, log-likelihoods in D = 4096 dimensions differ by thousands of nats (pure noise fed at
+ * t = 41 is ~4e4 nats less likely under a memorized image than under a broad cluster), so a text prior of a few
+ * tens of nats cannot pin a memorized prompt's conditional to its image the way a trained network does; and an
+ * unconditional prior that holds each memorized image with its full copy count snaps onto that image as soon as a
+ * trajectory nears it, so ||eps_c - eps_u|| vanished after ~5 of 50 steps for memorized prompts (Wen's signal
+ * inverted). SD's unconditional model rarely produces a memorized image.
  */
 public final class LabConfig {
 
@@ -39,7 +47,8 @@ public final class LabConfig {
         key("height", Kind.INT, 32, "latent height H (64 is the SD shape)");
         key("width", Kind.INT, 32, "latent width W (64 is the SD shape)");
         key("embeddingDim", Kind.INT, 256, "text embedding dimension E");
-        key("beta", Kind.POSITIVE, 20.0, "text sharpness: pi_k(c) ~ n_k exp(beta <c, e_k>)");
+        key("beta", Kind.POSITIVE, 1e5, "text sharpness: pi_k(c) ~ n_k exp(beta <c, e_k>)");
+        key("uncondMemWeight", Kind.POSITIVE, 3e-4, "unconditional prior of a memorized image: pi_k(null) ~ w n_k");
         key("memSigma2", Kind.POSITIVE, 1e-3, "variance of a memorized component (its copies are near identical)");
         key("broadSigma2", Kind.POSITIVE, 0.9, "variance of non-memorized and generic components");
         key("duplicateMin", Kind.POSITIVE, 40.0, "Pareto scale of memorized copy counts (the minimum)");

@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
 /**
  * The lab's training distribution: a Gaussian mixture in latent space,
  * {@code p(x0 | c) = sum_k pi_k(c) N(mu_k, sigma2_k I)} with {@code pi_k(c) ~ n_k exp(beta <c, e_k>)} and
- * unconditionally {@code pi_k ~ n_k}. Component k is one training image (memorized: tiny variance, copied n_k
+ * unconditionally {@code pi_k ~ n_k} for broad components and {@code pi_k ~ w n_k} for memorized ones, with
+ * {@code w = uncondMemWeight} (default 3e-4: the unconditional model rarely produces a memorized image, as in SD,
+ * where the caption-free model has no trigger to pin it; with w = 1 the exact unconditional score snaps onto a
+ * memorized image as soon as a trajectory nears it and Wen's trajectory signal inverts). Component k is one training image (memorized: tiny variance, copied n_k
  * times) or one broad cluster of images (non-memorized prompts, generic captions); {@code e_k} is its caption's
  * embedding. Memorization is ground truth: {@link #kind(int)} says which components are memorized.
  *
@@ -35,6 +38,7 @@ public final class LabWorld {
     private final float[] emb;
     private final List<String> captions;
     private final Kind[] kinds;
+    private final double uncondMemLogWeight;
 
     /**
      * A world from explicit parts (tests, imports). Validates everything and names the component at fault:
@@ -94,6 +98,8 @@ public final class LabWorld {
         this.emb = emb;
         this.captions = List.copyOf(captions);
         this.kinds = kinds.clone();
+        // Worlds built from explicit parts without a config (imports) use the plain marginal prior (w = 1).
+        this.uncondMemLogWeight = config == null ? 0 : Math.log(config.getDouble("uncondMemWeight"));
     }
 
     /** Builds the world a config describes, reading its prompt files. */
@@ -245,7 +251,10 @@ public final class LabWorld {
 
     // ---- exact float64 reference ------------------------------------------------------------------------------
 
-    /** Unnormalized log mixture weights {@code log n_k + beta <c, e_k>} (null condition: {@code log n_k}). */
+    /**
+     * Unnormalized log mixture weights {@code log n_k + beta <c, e_k>}; null condition: {@code log n_k}, plus
+     * {@code log uncondMemWeight} for memorized components.
+     */
     public double[] logPrior(Condition c) {
         double[] lp = new double[k];
         float[] ce = c.isNull() ? null : c.embedding();
@@ -261,6 +270,9 @@ public final class LabWorld {
                 }
             }
             lp[i] = Math.log(counts[i]) + beta * dot;
+            if (ce == null && kinds[i] == Kind.MEMORIZED) {
+                lp[i] += uncondMemLogWeight;
+            }
         }
         return lp;
     }
@@ -336,6 +348,11 @@ public final class LabWorld {
 
     public double beta() {
         return beta;
+    }
+
+    /** The factor on a memorized component's count in the unconditional prior ({@code uncondMemWeight}). */
+    public double uncondMemWeight() {
+        return Math.exp(uncondMemLogWeight);
     }
 
     public float[] mu() {

@@ -34,6 +34,7 @@ public final class WorldExport {
         ObjectNode root = json.createObjectNode();
         root.put("format", "memscope-lab-world/1");
         root.put("beta", w.beta());
+        root.put("uncond_mem_weight", w.uncondMemWeight());
         root.put("channels", w.channels());
         root.put("height", w.height());
         root.put("width", w.width());
@@ -42,7 +43,7 @@ public final class WorldExport {
         root.put("prediction_type", PredictionType.EPSILON.diffusersName);
         root.put("schedule", "scaled_linear beta 0.00085..0.012, 1000 steps, DDIM leading spacing, steps_offset 1");
         root.put("model", "p(x0|c) = sum_k pi_k(c) N(mu_k, sigma2_k I), pi_k(c) ~ counts_k exp(beta <c, e_k>); "
-                + "unconditional pi_k ~ counts_k; text encoder: signed FNV-1a feature hashing, see docs/lab.md");
+                + "unconditional pi_k ~ counts_k, times uncond_mem_weight for memorized components; text encoder: signed FNV-1a feature hashing, see docs/lab.md");
         ArrayNode caps = root.putArray("captions");
         ArrayNode kinds = root.putArray("kinds");
         for (int i = 0; i < k; i++) {

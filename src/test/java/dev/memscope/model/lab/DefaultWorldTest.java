@@ -66,4 +66,34 @@ class DefaultWorldTest {
         double auc = WorldSeparability.aucOfN(model, 981, 1);
         assertThat(auc).isBetween(0.80, 0.97);
     }
+
+    /**
+     * The papers' detectors keep the sign they have on Stable Diffusion (higher = memorized) on the first 24 + 24
+     * prompts, one image each (measured: anisotropy 1.000, wen-first 0.920, wen-full 0.802, sharpness 0.854).
+     * Before the calibration of beta and uncondMemWeight (docs/lab.md) wen-full and sharpness were inverted
+     * (0.15, 0.29) and anisotropy at chance (0.53).
+     */
+    @Test
+    void paperDetectorsRankMemorizedPromptsFirst() {
+        LabWorld w = model.world();
+        java.util.List<String> prompts = new java.util.ArrayList<>();
+        int per = 24;
+        for (LabWorld.Kind kind : new LabWorld.Kind[] {LabWorld.Kind.MEMORIZED, LabWorld.Kind.NONMEMORIZED}) {
+            int[] idx = w.indicesOf(kind);
+            for (int i = 0; i < per; i++) {
+                prompts.add(w.captions().get(idx[i]));
+            }
+        }
+        for (String name : new String[] {"anisotropy", "wen-first", "wen-full", "sharpness"}) {
+            double[] s = dev.memscope.detect.Detectors.create(name, 1).score(prompts,
+                    new dev.memscope.detect.DetectionContext(model, kernels, 64, dev.memscope.progress.Progress.NONE))
+                    .values();
+            java.util.List<Double> pos = new java.util.ArrayList<>();
+            java.util.List<Double> neg = new java.util.ArrayList<>();
+            for (int i = 0; i < s.length; i++) {
+                (i < per ? pos : neg).add(s[i]);
+            }
+            assertThat(WorldSeparability.auc(pos, neg)).as(name).isGreaterThan(0.7);
+        }
+    }
 }
