@@ -55,6 +55,10 @@ public final class LabDenoiser implements JacobianDenoiser {
     private final double[] muNorm;
     private final double[] muNorm2;
     private final Map<Condition, double[]> priorCache = new WeakHashMap<>();
+    /** Per-timestep variances and Gaussian normalizers: fixed by the world, so computed once per t. */
+    private final NoiseLevel[] levels = new NoiseLevel[NoiseSchedule.TRAIN_STEPS];
+    /** Relative error bound of a float32 dot product of length D, for any summation order (the GEMM screen). */
+    private final double screenGamma;
     private long forwardPasses;
 
     public LabDenoiser(LabWorld world, Gemm gemm) {
@@ -73,6 +77,7 @@ public final class LabDenoiser implements JacobianDenoiser {
         this.exactLimit = exactLimit;
         int k = world.components();
         int d = world.dim();
+        screenGamma = d * U32 / (1 - d * U32) + U32;
         float[] mu = world.mu();
         muNorm = new double[k];
         muNorm2 = new double[k];
@@ -132,16 +137,13 @@ public final class LabDenoiser implements JacobianDenoiser {
         int d = world.dim();
         float[] x = xt.data();
         float[] mu = world.mu();
-        double abar = schedule.alphabar(t);
-        double s = Math.sqrt(abar);
-        double q = Math.sqrt(1 - abar);
-        double[] v = new double[k];
-        double[] logNorm = new double[k];
-        for (int i = 0; i < k; i++) {
-            v[i] = abar * world.sigma2()[i] + (1 - abar);
-            logNorm[i] = -0.5 * d * Math.log(2 * Math.PI * v[i]);
-        }
-        double gamma = d * U32 / (1 - d * U32) + U32;
+        NoiseLevel level = level(t);
+        double abar = level.abar();
+        double s = level.s();
+        double q = level.q();
+        double[] v = level.v();
+        double[] logNorm = level.logNorm();
+        double gamma = screenGamma;
 
         float[] g = new float[b * k];
         gemm.multiplyNT(b, k, d, x, mu, g);
@@ -249,16 +251,13 @@ public final class LabDenoiser implements JacobianDenoiser {
         int d = world.dim();
         float[] x = xt.data();
         float[] mu = world.mu();
-        double abar = schedule.alphabar(t);
-        double s = Math.sqrt(abar);
-        double q = Math.sqrt(1 - abar);
-        double[] vk = new double[k];
-        double[] logNorm = new double[k];
-        for (int i = 0; i < k; i++) {
-            vk[i] = abar * world.sigma2()[i] + (1 - abar);
-            logNorm[i] = -0.5 * d * Math.log(2 * Math.PI * vk[i]);
-        }
-        double gamma = d * U32 / (1 - d * U32) + U32;
+        NoiseLevel level = level(t);
+        double abar = level.abar();
+        double s = level.s();
+        double q = level.q();
+        double[] vk = level.v();
+        double[] logNorm = level.logNorm();
+        double gamma = screenGamma;
         float[] g = new float[b * k];
         gemm.multiplyNT(b, k, d, x, mu, g);
         float[] gu = new float[b * k];
@@ -424,6 +423,31 @@ public final class LabDenoiser implements JacobianDenoiser {
         for (int j = 0; j < d; j++) {
             o[xo + j] = (float) (q * acc[j]);
         }
+    }
+
+    /**
+     * The noised mixture at timestep t: x_t | k ~ N(s mu_k, v_k I) with s = sqrt(abar), v_k = abar sigma2_k + 1 - abar;
+     * q = sqrt(1 - abar) scales eps; logNorm_k is the Gaussian's log normalizer in D dimensions.
+     */
+    private record NoiseLevel(double abar, double s, double q, double[] v, double[] logNorm) {
+    }
+
+    private NoiseLevel level(int t) {
+        NoiseLevel level = levels[t];
+        if (level == null) {
+            int k = world.components();
+            int d = world.dim();
+            double abar = schedule.alphabar(t);
+            double[] v = new double[k];
+            double[] logNorm = new double[k];
+            for (int i = 0; i < k; i++) {
+                v[i] = abar * world.sigma2()[i] + (1 - abar);
+                logNorm[i] = -0.5 * d * Math.log(2 * Math.PI * v[i]);
+            }
+            level = new NoiseLevel(abar, Math.sqrt(abar), Math.sqrt(1 - abar), v, logNorm);
+            levels[t] = level;
+        }
+        return level;
     }
 
     private double[] logPrior(Condition c) {
