@@ -138,12 +138,10 @@ public final class LabDenoiser implements JacobianDenoiser {
         float[] x = xt.data();
         float[] mu = world.mu();
         NoiseLevel level = level(t);
-        double abar = level.abar();
         double s = level.s();
         double q = level.q();
         double[] v = level.v();
         double[] logNorm = level.logNorm();
-        double gamma = screenGamma;
 
         float[] g = new float[b * k];
         gemm.multiplyNT(b, k, d, x, mu, g);
@@ -164,20 +162,7 @@ public final class LabDenoiser implements JacobianDenoiser {
             for (int j = xo; j < xo + d; j++) {
                 xn2 += (double) x[j] * x[j];
             }
-            double xn = Math.sqrt(xn2);
-            double best = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < k; i++) {
-                double d2 = Math.max(0.0, xn2 - 2 * s * g[r * k + i] + abar * muNorm2[i]);
-                logits[i] = lp[i] + logNorm[i] - d2 / (2 * v[i]);
-                bound[i] = s * gamma * xn * muNorm[i] / v[i];
-                best = Math.max(best, logits[i] - bound[i]);
-            }
-            int nc = 0;
-            for (int i = 0; i < k; i++) {
-                if (logits[i] + bound[i] >= best - SCREEN_MARGIN) {
-                    cand[nc++] = i;
-                }
-            }
+            int nc = screen(level, lp, g, r * k, xn2, logits, bound, cand);
             if (nc <= exactLimit) {
                 exactRow(x, xo, mu, d, s, q, v, logNorm, lp, cand, nc, acc, o);
             } else {
@@ -252,12 +237,10 @@ public final class LabDenoiser implements JacobianDenoiser {
         float[] x = xt.data();
         float[] mu = world.mu();
         NoiseLevel level = level(t);
-        double abar = level.abar();
         double s = level.s();
         double q = level.q();
         double[] vk = level.v();
         double[] logNorm = level.logNorm();
-        double gamma = screenGamma;
         float[] g = new float[b * k];
         gemm.multiplyNT(b, k, d, x, mu, g);
         float[] gu = new float[b * k];
@@ -282,20 +265,7 @@ public final class LabDenoiser implements JacobianDenoiser {
                 xn2 += (double) x[j] * x[j];
                 xu += (double) x[j] * u[j];
             }
-            double xn = Math.sqrt(xn2);
-            double best = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < k; i++) {
-                double d2 = Math.max(0.0, xn2 - 2 * s * g[r * k + i] + abar * muNorm2[i]);
-                logits[i] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
-                bound[i] = s * gamma * xn * muNorm[i] / vk[i];
-                best = Math.max(best, logits[i] - bound[i]);
-            }
-            int nc = 0;
-            for (int i = 0; i < k; i++) {
-                if (logits[i] + bound[i] >= best - SCREEN_MARGIN) {
-                    cand[nc++] = i;
-                }
-            }
+            int nc = screen(level, lp, g, r * k, xn2, logits, bound, cand);
             if (nc <= exactLimit) {
                 exactJvpRow(x, u, xo, mu, d, s, q, vk, logNorm, lp, cand, nc, acc, o);
                 continue;
@@ -448,6 +418,32 @@ public final class LabDenoiser implements JacobianDenoiser {
             levels[t] = level;
         }
         return level;
+    }
+
+    /**
+     * Approximate logits of one row from the float32 screen product {@code g[go .. go + K)}, each with its
+     * worst-case float32 error bound; returns how many components (listed in {@code cand}) can still carry weight
+     * above e^-{@value #SCREEN_MARGIN}.
+     */
+    private int screen(NoiseLevel level, double[] lp, float[] g, int go, double xn2, double[] logits, double[] bound,
+                       int[] cand) {
+        int k = world.components();
+        double xn = Math.sqrt(xn2);
+        double[] v = level.v();
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+            double d2 = Math.max(0.0, xn2 - 2 * level.s() * g[go + i] + level.abar() * muNorm2[i]);
+            logits[i] = lp[i] + level.logNorm()[i] - d2 / (2 * v[i]);
+            bound[i] = level.s() * screenGamma * xn * muNorm[i] / v[i];
+            best = Math.max(best, logits[i] - bound[i]);
+        }
+        int nc = 0;
+        for (int i = 0; i < k; i++) {
+            if (logits[i] + bound[i] >= best - SCREEN_MARGIN) {
+                cand[nc++] = i;
+            }
+        }
+        return nc;
     }
 
     private double[] logPrior(Condition c) {
