@@ -68,7 +68,11 @@ public final class JmhResults {
         String benchmark = text(node, "benchmark", where);
         where = where + " (" + benchmark + ")";
         String mode = text(node, "mode", where);
-        Units.higherIsBetter(mode);
+        try {
+            Units.higherIsBetter(mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
         JsonNode pm = node.get("primaryMetric");
         if (pm == null || !pm.isObject()) {
             throw new IllegalArgumentException(where + ": not JMH output, missing 'primaryMetric'");
