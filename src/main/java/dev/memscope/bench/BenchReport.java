@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,10 @@ public final class BenchReport {
     List<KernelRow> kernelRows() {
         List<KernelRow> rows = new ArrayList<>();
         Map<String, JmhResult> seen = new LinkedHashMap<>();
-        for (JmhResult r : results) {
+        // KernelBench first, so its rows keep the plain backend names when an alias collides with them.
+        List<JmhResult> ordered = new ArrayList<>(results);
+        ordered.sort(Comparator.comparing(r -> !r.suite().equals("KernelBench")));
+        for (JmhResult r : ordered) {
             if (!KERNEL_SUITES.contains(r.suite())) {
                 continue;
             }
@@ -77,11 +81,15 @@ public final class BenchReport {
             String key = op.get() + " " + backend + " " + batch;
             JmhResult first = seen.putIfAbsent(key, r);
             if (first != null) {
-                backend = backend + " (" + (first.suite().equals(r.suite())
-                        ? Path.of(r.file()).getFileName().toString() : r.suite()) + ")";
-                if (seen.putIfAbsent(op.get() + " " + backend + " " + batch, r) != null) {
-                    throw new IllegalArgumentException(r.file() + ": " + r.key() + " given twice");
+                String file = Path.of(r.file()).getFileName().toString();
+                String label = backend + " (" + (first.suite().equals(r.suite()) ? file : r.suite()) + ")";
+                if (seen.putIfAbsent(op.get() + " " + label + " " + batch, r) != null) {
+                    label = backend + " (" + r.suite() + ", " + file + ")";
+                    if (seen.putIfAbsent(op.get() + " " + label + " " + batch, r) != null) {
+                        throw new IllegalArgumentException(r.file() + ": " + r.key() + " given twice");
+                    }
                 }
+                backend = label;
             }
             rows.add(new KernelRow(op.get(), backend, batch, seconds, Traffic.bytesPerCall(op.get(), batch) / seconds / 1e9));
         }
@@ -217,7 +225,7 @@ public final class BenchReport {
         int chartIndex = 0;
         for (Map.Entry<String, Map<String, Double>> g : msByGroup.entrySet()) {
             Double full = g.getValue().get(FULL_DENOISING);
-            BarChart chart = BarChart.titled("Speed-up over " + FULL_DENOISING + " " + g.getKey())
+            BarChart chart = BarChart.titled("Speed-up over " + FULL_DENOISING + (g.getKey().isEmpty() ? "" : " (" + g.getKey() + ")"))
                     .valueAxis("x faster than " + FULL_DENOISING).palette(Palette.fresh());
             for (Map.Entry<String, Double> d : g.getValue().entrySet()) {
                 Double speedUp = full == null ? null : full / d.getValue();

@@ -65,6 +65,22 @@ class BenchReportTest {
     }
 
     @Test
+    void collidingRowsKeepKernelBenchPlainAndNameTheOthersBySuiteThenFile() throws Exception {
+        Path copy = out.resolve("fused2.json");
+        Files.copy(Path.of(getClass().getResource("/bench/fused.json").toURI()), copy);
+        List<JmhResult> rs = new ArrayList<>(read("fused.json"));
+        rs.addAll(JmhResults.read(copy));
+        rs.addAll(read("kernels.json"));
+        List<String> cpuGuidance = new BenchReport(rs, List.of(), Double.NaN).kernelRows().stream()
+                .filter(r -> r.op().equals("guidanceAlignment") && r.backend().startsWith("cpu"))
+                .map(BenchReport.KernelRow::backend).toList();
+        assertThat(cpuGuidance).containsExactly("cpu", "cpu (FusedVsComposedBench)",
+                "cpu (FusedVsComposedBench, fused2.json)");
+        assertThatThrownBy(() -> new BenchReport(List.of(rs.get(0), rs.get(0), rs.get(0), rs.get(0)), List.of(), Double.NaN)
+                .kernelRows()).hasMessageContaining("given twice");
+    }
+
+    @Test
     void onlySuitesInTheInputGetCharts() throws Exception {
         List<Path> files = new BenchReport(read("detectors.json"), List.of("d"), Double.NaN).write(out);
         assertThat(files).extracting(p -> p.getFileName().toString())
