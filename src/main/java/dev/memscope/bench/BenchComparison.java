@@ -42,7 +42,8 @@ public final class BenchComparison {
             throw new IllegalArgumentException("threshold must be a finite number >= 0, got " + threshold);
         }
         if (base.isEmpty() || fresh.isEmpty()) {
-            throw new IllegalArgumentException("nothing to compare: " + (base.isEmpty() ? "base" : "new") + " has no results");
+            throw new IllegalArgumentException("nothing to compare: " + (base.isEmpty() ? "base" : "new")
+                    + " has no results");
         }
         Map<String, JmhResult> baseByKey = byKey(base);
         Map<String, JmhResult> newByKey = byKey(fresh);

@@ -91,7 +91,8 @@ public final class BenchReport {
                 }
                 backend = label;
             }
-            rows.add(new KernelRow(op.get(), backend, batch, seconds, Traffic.bytesPerCall(op.get(), batch) / seconds / 1e9));
+            double gbps = Traffic.bytesPerCall(op.get(), batch) / seconds / 1e9;
+            rows.add(new KernelRow(op.get(), backend, batch, seconds, gbps));
         }
         return rows;
     }
@@ -120,7 +121,8 @@ public final class BenchReport {
         md.heading(2, "Kernels: GB/s of compulsory traffic");
         md.paragraph("Every input read once and every output written once (`dev.memscope.bench.Traffic`), "
                 + "divided by the median time per call; the same bytes for every backend."
-                + (Double.isNaN(bandwidthGBps) ? "" : " Reference line: measured bandwidth " + bandwidthGBps + " GB/s."));
+                + (Double.isNaN(bandwidthGBps) ? ""
+                        : " Reference line: measured bandwidth " + bandwidthGBps + " GB/s."));
         for (int batch : new TreeSet<>(rows.stream().map(KernelRow::batch).toList())) {
             GroupedBarChart chart = GroupedBarChart.titled("Kernel throughput, batch " + batch)
                     .axes("kernel", "GB/s").palette(Palette.fresh());
@@ -154,9 +156,8 @@ public final class BenchReport {
                 .column("batch", Align.RIGHT, CellFormat.integer())
                 .column("median (us)", Align.RIGHT, CellFormat.fixed(2))
                 .column("GB/s", Align.RIGHT, CellFormat.fixed(1));
-        rows.stream().sorted((a, b) -> a.op().equals(b.op())
-                        ? (a.batch() != b.batch() ? Integer.compare(a.batch(), b.batch()) : a.backend().compareTo(b.backend()))
-                        : a.op().compareTo(b.op()))
+        rows.stream().sorted(Comparator.comparing(KernelRow::op).thenComparingInt(KernelRow::batch)
+                        .thenComparing(KernelRow::backend))
                 .forEach(r -> t.row(r.op(), r.backend(), r.batch(), r.medianSeconds() * 1e6, r.gbps()));
         md.table(t.build());
     }
@@ -217,7 +218,8 @@ public final class BenchReport {
             }
             StringBuilder group = new StringBuilder();
             rest.forEach((k, v) -> group.append(group.length() == 0 ? "" : ",").append(k).append('=').append(v));
-            msByGroup.computeIfAbsent(group.toString(), k -> new LinkedHashMap<>()).put(detector, r.canonical(r.score()) * 1e3);
+            msByGroup.computeIfAbsent(group.toString(), k -> new LinkedHashMap<>())
+                    .put(detector, r.canonical(r.score()) * 1e3);
         }
         Table.Builder t = Table.builder().column("detector").column("params")
                 .column("ms/prompt", Align.RIGHT, CellFormat.fixed(2))
@@ -225,7 +227,8 @@ public final class BenchReport {
         int chartIndex = 0;
         for (Map.Entry<String, Map<String, Double>> g : msByGroup.entrySet()) {
             Double full = g.getValue().get(FULL_DENOISING);
-            BarChart chart = BarChart.titled("Speed-up over " + FULL_DENOISING + (g.getKey().isEmpty() ? "" : " (" + g.getKey() + ")"))
+            String where = g.getKey().isEmpty() ? "" : " (" + g.getKey() + ")";
+            BarChart chart = BarChart.titled("Speed-up over " + FULL_DENOISING + where)
                     .valueAxis("x faster than " + FULL_DENOISING).palette(Palette.fresh());
             for (Map.Entry<String, Double> d : g.getValue().entrySet()) {
                 Double speedUp = full == null ? null : full / d.getValue();
@@ -249,7 +252,8 @@ public final class BenchReport {
 
     private void others(MarkdownReport md) {
         List<JmhResult> rest = results.stream()
-                .filter(r -> !KERNEL_SUITES.contains(r.suite()) && !r.suite().equals(LAB) && !r.suite().equals(DETECTORS))
+                .filter(r -> !KERNEL_SUITES.contains(r.suite()) && !r.suite().equals(LAB)
+                        && !r.suite().equals(DETECTORS))
                 .toList();
         if (rest.isEmpty()) {
             return;

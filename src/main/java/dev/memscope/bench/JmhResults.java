@@ -53,7 +53,8 @@ public final class JmhResults {
         for (int i = 0; i < root.size(); i++) {
             JmhResult r = parse(file.toString(), i, root.get(i));
             if (!keys.add(r.mode() + " " + r.key())) {
-                throw new IllegalArgumentException(file + ": result " + i + " repeats " + r.key() + " (" + r.mode() + ")");
+                throw new IllegalArgumentException(file + ": result " + i + " repeats " + r.key()
+                        + " (" + r.mode() + ")");
             }
             results.add(r);
         }

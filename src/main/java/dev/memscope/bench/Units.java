@@ -15,7 +15,8 @@ public final class Units {
         return switch (mode) {
             case "thrpt" -> true;
             case "avgt", "sample", "ss" -> false;
-            default -> throw new IllegalArgumentException("unknown JMH mode '" + mode + "' (expected thrpt, avgt, sample or ss)");
+            default -> throw new IllegalArgumentException("unknown JMH mode '" + mode
+                    + "' (expected thrpt, avgt, sample or ss)");
         };
     }
 
@@ -28,7 +29,8 @@ public final class Units {
             return 1.0 / seconds(unit.substring(4), unit);
         }
         if (!unit.endsWith("/op")) {
-            throw new IllegalArgumentException("unit '" + unit + "' does not fit mode " + mode + " (expected <time>/op)");
+            throw new IllegalArgumentException("unit '" + unit + "' does not fit mode " + mode
+                    + " (expected <time>/op)");
         }
         return seconds(unit.substring(0, unit.length() - 3), unit);
     }

@@ -45,7 +45,8 @@ public final class BenchCommand implements Runnable {
         try {
             percent = Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--threshold must be a percentage such as 5% or 2.5, got '" + text + "'");
+            throw new IllegalArgumentException("--threshold must be a percentage such as 5% or 2.5, got '"
+                    + text + "'");
         }
         if (!(percent >= 0) || !Double.isFinite(percent)) {
             throw new IllegalArgumentException("--threshold must be >= 0%, got '" + text + "'");
