@@ -173,23 +173,57 @@ public final class BenchReport {
         Table.Builder t = Table.builder().column("benchmark").column("params")
                 .column("ops/s", Align.RIGHT, CellFormat.fixed(2))
                 .column("GFLOP/s", Align.RIGHT, CellFormat.fixed(1));
-        boolean charted = false;
+        // Series: the backend, plus the other params where the inputs hold more than one set of them (two
+        // world sizes), plus the file where two inputs time the very same thing.
+        boolean severalShapes = lab.stream().map(BenchReport::paramsWithoutBackend).distinct().count() > 1;
+        Map<String, Map<String, Double>> bySeries = new LinkedHashMap<>();
         for (JmhResult r : lab) {
             Double gflops = gflops(r);
             t.row(r.method(), r.paramsText(), Units.higherIsBetter(r.mode()) ? r.canonical(r.score()) : null, gflops);
-            if (gflops != null) {
-                chart.value(r.params().getOrDefault("backend", "?"), r.method(), gflops);
-                charted = true;
+            if (gflops == null) {
+                continue;
             }
+            String series = r.params().getOrDefault("backend", "?")
+                    + (severalShapes ? " " + paramsWithoutBackend(r) : "");
+            if (bySeries.computeIfAbsent(series, k -> new LinkedHashMap<>()).containsKey(r.method())) {
+                series = series + " (" + Path.of(r.file()).getFileName() + ")";
+            }
+            if (bySeries.computeIfAbsent(series, k -> new LinkedHashMap<>()).put(r.method(), gflops) != null) {
+                throw new IllegalArgumentException(r.file() + ": " + r.key() + " given twice");
+            }
+        }
+        long methods = bySeries.values().stream().flatMap(m -> m.keySet().stream()).distinct().count();
+        List<String> partial = new ArrayList<>();
+        boolean charted = false;
+        for (Map.Entry<String, Map<String, Double>> e : bySeries.entrySet()) {
+            if (e.getValue().size() < methods) {
+                partial.add(e.getKey());
+                continue;
+            }
+            e.getValue().forEach((method, value) -> chart.value(e.getKey(), method, value));
+            charted = true;
+        }
+        if (!partial.isEmpty()) {
+            md.paragraph(String.join(", ", partial) + " timed on only some benchmarks: in the table, not the chart.");
         }
         if (charted) {
             chart.writePng(dir.resolve("lab-gflops.png"));
             written.add(dir.resolve("lab-gflops.png"));
             md.image("GFLOP/s of the lab forward per backend", "lab-gflops.png");
         } else {
-            md.paragraph("No `gflop` counter in these results (run in throughput mode), so no chart.");
+            md.paragraph("No complete `gflop` series in these results (it needs throughput mode), so no chart.");
         }
         md.table(t.build());
+    }
+
+    private static String paramsWithoutBackend(JmhResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.params().forEach((k, v) -> {
+            if (!k.equals("backend")) {
+                sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v);
+            }
+        });
+        return sb.toString();
     }
 
     /** The gflop counter in GFLOP per second, or null where it is absent or not a rate. */

@@ -81,6 +81,19 @@ class BenchReportTest {
     }
 
     @Test
+    void labRunsOfTwoFilesOrShapesStayApartAndPartialBackendsAreTableOnly() throws Exception {
+        Path copy = out.resolve("lab2.json");
+        Files.copy(Path.of(getClass().getResource("/bench/lab.json").toURI()), copy);
+        List<JmhResult> rs = new ArrayList<>(read("lab.json"));
+        rs.addAll(JmhResults.read(copy).stream().filter(r -> r.method().equals("forward")).toList());
+        Path dir = out.resolve("r");
+        new BenchReport(rs, List.of(), Double.NaN).write(dir);
+        assertThat(dir.resolve("lab-gflops.png")).isNotEmptyFile();
+        assertThat(Files.readString(dir.resolve("report.md")))
+                .contains("cpu (lab2.json), nd4j (lab2.json) timed on only some benchmarks");
+    }
+
+    @Test
     void onlySuitesInTheInputGetCharts() throws Exception {
         List<Path> files = new BenchReport(read("detectors.json"), List.of("d"), Double.NaN).write(out);
         assertThat(files).extracting(p -> p.getFileName().toString())
