@@ -15,6 +15,7 @@ CHW = 4 * 64 * 64
 FLOAT32 = 4
 
 # op -> (tensors read, tensors written), as KernelBench calls it. Per-sample float[B] results are negligible.
+# The definition is src/main/java/dev/memscope/bench/Traffic.java (used by `memscope bench report`); keep in step.
 TRAFFIC = {
     "diffNorm": (2, 0),           # a, b
     "guidanceAlignment": (2, 0),  # eps_c, eps_u; eps_c - eps_u is never materialized

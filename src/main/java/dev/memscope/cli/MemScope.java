@@ -17,6 +17,7 @@ public final class MemScope implements Runnable {
         KernelCommand.class,
         GoldenCommand.class,
         ThroughputCommand.class,
+        BenchCommand.class,
     };
 
     @CommandLine.Spec
@@ -47,7 +48,7 @@ public final class MemScope implements Runnable {
             if (debug) {
                 e.printStackTrace(cmd.getErr());
             }
-            cmd.getErr().println("memscope " + cmd.getCommandName() + ": error: " + describe(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(e));
             cmd.getErr().flush();
             return 2;
         }

@@ -1,0 +1,97 @@
+package dev.memscope.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code memscope bench compare|report}: exit codes 0 / 1 / 2, the table and the error lines. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path json(String name, double score, double error, String unit) throws IOException {
+        return Files.writeString(dir.resolve(name), "[{\"benchmark\": \"dev.memscope.jmh.KernelBench.cfg\", "
+                + "\"mode\": \"avgt\", \"params\": {\"backend\": \"cpu\", \"batch\": \"64\"}, \"primaryMetric\": "
+                + "{\"score\": " + score + ", \"scoreError\": " + error + ", \"scoreUnit\": \"" + unit + "\"}}]");
+    }
+
+    private static String resource(String name) throws URISyntaxException {
+        return Path.of(BenchCommandTest.class.getResource("/bench/" + name).toURI()).toString();
+    }
+
+    @Test
+    void aRegressionExitsOneAndSaysSlower() throws IOException {
+        CliRun r = CliRun.of("bench", "compare", json("a.json", 100, 1, "us/op").toString(),
+                json("b.json", 0.13, 0.001, "ms/op").toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("KernelBench.cfg backend=cpu,batch=64 +100.0 ± 1.0 +130.0 ± 1.0 +us/op +\\+30.0% +slower")
+                .contains("1 compared: 1 slower, 0 faster, 0 same (threshold 5%");
+    }
+
+    @Test
+    void aChangeBelowTheThresholdExitsZero() throws IOException {
+        Path a = json("a.json", 100, 0.1, "us/op");
+        Path b = json("b.json", 104, 0.1, "us/op");
+        CliRun same = CliRun.of("bench", "compare", a.toString(), b.toString());
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).contains("same");
+        CliRun strict = CliRun.of("bench", "compare", a.toString(), b.toString(), "--threshold", "2.5%");
+        assertThat(strict.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void realRunsCompareAndListWhatIsMissing() throws Exception {
+        CliRun r = CliRun.of("bench", "compare", resource("kernels.json"), resource("kernels.json"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("16 compared: 0 slower, 0 faster, 16 same");
+        CliRun other = CliRun.of("bench", "compare", resource("kernels.json"), resource("fused.json"));
+        assertThat(other.out()).contains("no benchmark appears in both runs")
+                .contains("only in base (missing in new), 16:").contains("only in new, 3:");
+    }
+
+    @Test
+    void badInputExitsTwoNamingTheFile() throws IOException {
+        Path notJmh = Files.writeString(dir.resolve("numpy.json"), "{\"nt_gflops\": 131.2}");
+        Path ok = json("ok.json", 1, 0.1, "us/op");
+        CliRun r = CliRun.of("bench", "compare", ok.toString(), notJmh.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("memscope bench compare: error: " + notJmh).contains("not JMH output");
+        CliRun missing = CliRun.of("bench", "compare", ok.toString(), dir.resolve("nope.json").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.json");
+        CliRun threshold = CliRun.of("bench", "compare", ok.toString(), ok.toString(), "--threshold", "lots");
+        assertThat(threshold.exitCode()).isEqualTo(2);
+        assertThat(threshold.err()).contains("--threshold").contains("lots");
+        CliRun report = CliRun.of("bench", "report", notJmh.toString(), "--out", dir.resolve("r").toString());
+        assertThat(report.exitCode()).isEqualTo(2);
+        assertThat(report.err()).contains("memscope bench report: error: " + notJmh);
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
+
+    @Test
+    void thresholdsReadAsPercentages() {
+        assertThat(BenchCommand.parseThreshold("5%")).isEqualTo(0.05);
+        assertThat(BenchCommand.parseThreshold("2.5")).isEqualTo(0.025);
+        assertThatThrownBy(() -> BenchCommand.parseThreshold("-1%")).hasMessageContaining(">= 0%");
+    }
+
+    @Test
+    void reportWritesChartsAndPage() throws Exception {
+        Path out = dir.resolve("report");
+        CliRun r = CliRun.of("bench", "report", resource("kernels.json"), resource("detectors.json"),
+                "--out", out.toString(), "--bandwidth", "25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + out.resolve("report.md"));
+        assertThat(out.resolve("kernels-gbps-batch64.png")).isNotEmptyFile();
+        assertThat(out.resolve("detector-speedup.png")).isNotEmptyFile();
+        assertThat(out.resolve("lab-gflops.png")).doesNotExist();
+    }
+}
