@@ -115,7 +115,7 @@ case "$suite" in
         fi
         case "$mode" in
             smoke) timing 1 1 200ms 1 300ms; given_param batch || defaults+=(-p batch=1) ;;
-            quick) timing 1 1 500ms 3 500ms; given_param batch || defaults+=(-p batch=64) ;;
+            quick) timing 1 1 500ms 5 500ms; given_param batch || defaults+=(-p batch=64) ;;
         esac
         if ! given_pattern; then
             include=("KernelBench\\.")
@@ -128,13 +128,13 @@ case "$suite" in
             else echo ">> cuda GEMM skipped: no CUDA here" >&2; fi
             defaults+=(-p "backend=$backends")
         fi
-        [[ "$mode" == quick ]] && timing 1 1 2s 2 3s
+        [[ "$mode" == quick ]] && timing 1 1 2s 3 3s
         given_pattern || include=("LabForwardBench")
         peer="jmh/results/$suite-$stamp$suffix-numpy.json"
         echo ">> peer: NumPy/OpenBLAS sgemm on the same shapes" >&2
         python3 scripts/peer/sgemm_numpy.py | tee /dev/stderr | tail -n 1 > "$peer" ;;
     detectors)
-        [[ "$mode" == quick ]] && timing 1 1 2s 2 3s
+        [[ "$mode" == quick ]] && timing 1 1 2s 3 3s
         given_pattern || include=("DetectorBench")
         ;;
 esac

@@ -81,13 +81,13 @@ def rows(results):
 
 def detector_table(results):
     """DetectorBench rows: time per prompt (the benchmark declares @OperationsPerInvocation(prompts))."""
-    header = "%-12s %-8s %6s %14s %10s" % ("detector", "backend", "batch", "median ms/prompt", "prompts/s")
+    header = "%-12s %-8s %6s %16s %10s" % ("detector", "backend", "batch", "median ms/prompt", "prompts/s")
     print(header)
     print("-" * len(header))
     for r in sorted(results, key=lambda r: (r["params"]["detector"], r["params"].get("backend", ""))):
         metric = r["primaryMetric"]
         ms = micros(metric, metric["scorePercentiles"]["50.0"]) / 1e3
-        print("%-12s %-8s %6s %14.3f %10.1f" % (r["params"]["detector"], r["params"].get("backend", "?"),
+        print("%-12s %-8s %6s %16.3f %10.1f" % (r["params"]["detector"], r["params"].get("backend", "?"),
                                                r["params"].get("batch", "-"), ms, 1e3 / ms if ms > 0 else 0.0))
 
 
