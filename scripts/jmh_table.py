@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Summarize a KernelBench JMH JSON result: op, backend, batch, median time, GB/s of compulsory traffic.
+DetectorBench rows (those with a `detector` param) get their own table: median ms per prompt and prompts/s.
 
 Compulsory traffic is what the operation cannot avoid: every input tensor read once and every output tensor
 written once, nothing for caches, write-allocate or scratch. It is the same for every backend, so GB/s compares
@@ -79,13 +80,32 @@ def rows(results):
         }
 
 
+def detector_table(results):
+    """DetectorBench rows: time per prompt (the benchmark declares @OperationsPerInvocation(prompts))."""
+    header = "%-12s %-8s %6s %16s %10s" % ("detector", "backend", "batch", "median ms/prompt", "prompts/s")
+    print(header)
+    print("-" * len(header))
+    for r in sorted(results, key=lambda r: (r["params"]["detector"], r["params"].get("backend", ""))):
+        metric = r["primaryMetric"]
+        ms = micros(metric, metric["scorePercentiles"]["50.0"]) / 1e3
+        print("%-12s %-8s %6s %16.3f %10.1f" % (r["params"]["detector"], r["params"].get("backend", "?"),
+                                               r["params"].get("batch", "-"), ms, 1e3 / ms if ms > 0 else 0.0))
+
+
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
     with open(argv[1]) as f:
         results = json.load(f)
-    if not results:
-        raise SystemExit("%s holds no results (did every benchmark fail?)" % argv[1])
+    if not isinstance(results, list) or not results:
+        raise SystemExit("%s holds no JMH results (did every benchmark fail?)" % argv[1])
+    detectors = [r for r in results if "detector" in r.get("params", {})]
+    results = [r for r in results if "detector" not in r.get("params", {})]
+    if detectors:
+        detector_table(detectors)
+        if not results:
+            return
+        print()
     table = sorted(rows(results), key=lambda x: (x["op"], x["batch"], x["backend"]))
     show_alloc = any(x["alloc"] is not None for x in table)
     header = "%-18s %-8s %6s %14s %9s" % ("op", "backend", "batch", "median (us)", "GB/s")

@@ -5,6 +5,7 @@ import dev.memscope.golden.Comparison;
 import dev.memscope.golden.GoldenCase;
 import dev.memscope.golden.GoldenManifest;
 import dev.memscope.golden.GoldenRunner;
+import dev.memscope.golden.SavedOutputs;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Runs every golden case on each backend and prints case x backend: the worst relative error,",
                 "the worst error as a multiple of the tolerance (err/tol <= 1 passes) and PASS/FAIL.",
+                "With --against REF_DIR: compares with outputs saved by golden save (per-case tolerances, or --rtol/--atol).",
                 "Exit codes: 0 all pass, 1 a case fails, 2 the goldens or the backend cannot be used."})
 public final class GoldenCheckCommand implements Callable<Integer> {
 
@@ -42,6 +44,16 @@ public final class GoldenCheckCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR",
             description = "golden folder (default: ./golden-outputs, else $MEMSCOPE_HOME/golden-outputs)")
     Path dir;
+
+    @Option(names = "--against", paramLabel = "REF_DIR",
+            description = "compare with the outputs saved there by golden save instead of the float64 goldens")
+    Path against;
+
+    @Option(names = "--rtol", paramLabel = "X", description = "with --against: replaces every case's saved rtol")
+    Double rtol;
+
+    @Option(names = "--atol", paramLabel = "Y", description = "with --against: replaces every case's saved atol")
+    Double atol;
 
     @Option(names = "--verbose", description = "after the table, describe the worst element of every case")
     boolean verbose;
@@ -57,6 +69,19 @@ public final class GoldenCheckCommand implements Callable<Integer> {
         } catch (IOException e) {
             return KernelCommand.fail(err, e.getMessage());
         }
+        SavedOutputs reference = null;
+        if (against != null) {
+            try {
+                reference = SavedOutputs.load(against);
+            } catch (IOException e) {
+                return KernelCommand.fail(err, e.getMessage());
+            }
+        } else if (rtol != null || atol != null) {
+            return KernelCommand.fail(err, "--rtol and --atol go with --against (the goldens carry their own tolerances)");
+        }
+        if ((rtol != null && !(rtol >= 0)) || (atol != null && !(atol >= 0))) {
+            return KernelCommand.fail(err, "--rtol and --atol must be >= 0");
+        }
         List<String> names = "all".equalsIgnoreCase(backend) ? Backends.availableNames() : List.of(Backends.resolve(backend));
         Map<String, List<CaseResult>> results = new LinkedHashMap<>();
         GoldenRunner runner = new GoldenRunner();
@@ -64,7 +89,8 @@ public final class GoldenCheckCommand implements Callable<Integer> {
             List<CaseResult> list = new ArrayList<>();
             try (ScoreKernels k = Backends.create(name)) {
                 for (GoldenCase c : manifest.cases()) {
-                    list.add(runner.runCatching(c, k));
+                    list.add(reference == null ? runner.runCatching(c, k)
+                            : reference.check(c, k, runner, rtol, atol));
                 }
             } catch (IllegalArgumentException | IllegalStateException e) {
                 return KernelCommand.fail(err, e.getMessage());
@@ -75,8 +101,10 @@ public final class GoldenCheckCommand implements Callable<Integer> {
         }
         int failed = printTable(out, manifest, results);
         int total = manifest.cases().size() * names.size();
+        String source = reference == null ? folder.toString()
+                : folder + " against the " + reference.backend() + " outputs saved in " + against;
         out.printf("%n%d cases x %d backends (%s) from %s: %s%n", manifest.cases().size(), names.size(),
-                String.join(", ", names), folder, failed == 0 ? "all " + total + " PASS" : failed + " of " + total + " FAIL");
+                String.join(", ", names), source, failed == 0 ? "all " + total + " PASS" : failed + " of " + total + " FAIL");
         if (verbose || failed > 0) {
             for (List<CaseResult> list : results.values()) {
                 for (CaseResult r : list) {

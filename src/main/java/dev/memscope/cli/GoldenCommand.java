@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code memscope golden ...}: the golden outputs of scripts/golden/generate.py. */
-@Command(name = "golden", mixinStandardHelpOptions = true, subcommands = GoldenCheckCommand.class,
+@Command(name = "golden", mixinStandardHelpOptions = true, subcommands = {GoldenCheckCommand.class, GoldenSaveCommand.class},
         description = "Golden outputs (made by scripts/golden/generate.py with NumPy in float64).")
 public final class GoldenCommand implements Runnable {
     @Spec
