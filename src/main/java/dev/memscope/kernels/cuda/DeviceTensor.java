@@ -7,15 +7,12 @@ import jcuda.driver.CUdeviceptr;
  * A float32 batch {@code [B, C, H, W]} in device memory, made by {@link ResidentKernels#upload} or
  * {@link ResidentKernels#allocate(Shape)}. Freed by {@link #close()} or when its {@link CudaKernels} closes.
  */
-public final class DeviceTensor implements AutoCloseable {
+public final class DeviceTensor extends DeviceAllocation {
     private final Shape shape;
-    private final CudaContext ctx;
-    private CUdeviceptr ptr;
 
     DeviceTensor(CudaContext ctx, Shape shape, CUdeviceptr ptr) {
-        this.ctx = ctx;
+        super(ctx, ptr);
         this.shape = shape;
-        this.ptr = ptr;
     }
 
     public Shape shape() {
@@ -27,23 +24,9 @@ public final class DeviceTensor implements AutoCloseable {
         return (long) shape.size() * Float.BYTES;
     }
 
-    CUdeviceptr ptr() {
-        if (ptr == null) {
-            throw new IllegalStateException("device tensor " + shape + " has been freed");
-        }
-        return ptr;
-    }
-
-    boolean isOpen() {
-        return ptr != null;
-    }
-
     @Override
-    public void close() {
-        if (ptr != null) {
-            ctx.free(ptr);
-            ptr = null;
-        }
+    String describe() {
+        return "device tensor " + shape;
     }
 
     @Override
