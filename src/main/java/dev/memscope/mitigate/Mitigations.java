@@ -1,0 +1,35 @@
+package dev.memscope.mitigate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The mitigation methods by name, in report order. */
+public final class Mitigations {
+    private static final Map<String, Function<MitigationContext, Mitigation>> FACTORIES = new LinkedHashMap<>();
+
+    static {
+        FACTORIES.put("none", NoMitigation::new);
+    }
+
+    private Mitigations() {
+    }
+
+    /** Every method name, in report order. */
+    public static List<String> names() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    /** A new instance of the named method; an unknown name is an error that lists the known ones. */
+    public static Mitigation create(String name, MitigationContext ctx) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        Function<MitigationContext, Mitigation> f = FACTORIES.get(key);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown mitigation method '" + name + "'; known: "
+                    + String.join(", ", FACTORIES.keySet()) + " (or all)");
+        }
+        return f.apply(ctx);
+    }
+}
