@@ -45,6 +45,7 @@ TRICKY_PROMPTS = [
     "Hello, World!!! It's a dog's life; they'll say: \"we'd've\" -- ok?? (yes) [no] {maybe} #tag @user 50%",
     "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00dcn\u00efc\u00f6d\u00e9 \u6771\u4eac\u30bf\u30ef\u30fc \U0001F600\U0001F389 stra\u00dfe \ufb01sh e\u0301",
     "&amp; html &lt;b&gt;bold&lt;/b&gt;   spaced\t\ttabs\nnew\u00a0line\u3000ideographic",
+    "&#233;t&#xE9; &quot;q&quot; &amp;amp; a&nbsp;b &copy; &hellip; &notanentity; &#0; AT&T",
     "numbers 12345 and 3.14159, 1,000,000 and \u0661\u0662\u0663 and \u00bd \u2167",
     "<|startoftext|>inline special<|endoftext|> tokens <|endoftext|>",
     "UPPER lower MiXeD CaSe DON'T I'M YOU'VE",
@@ -53,7 +54,7 @@ TRICKY_PROMPTS = [
     "Full body U-Zip main opening - Full body U-Zip main opening on front of bag for easy unloading when you get to"
     " camp, extra words: " + ", ".join(f"item{i}" for i in range(40)),
 ]
-EMB_PROMPTS = (0, 1, 2, 3, 9)   # the text-embedding check uses these (the ids check all); keeps the resources small
+EMB_PROMPTS = (0, 1, 2, 3, 10)   # the text-embedding check uses these (the ids check all); keeps the resources small
 UNET_PROMPTS = ["", "A photo of an astronaut riding a horse on Mars.", "Mothers influence on her young hippo"]
 TIMESTEPS = (981, 41)
 

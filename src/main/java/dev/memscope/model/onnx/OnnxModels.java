@@ -1,8 +1,5 @@
 package dev.memscope.model.onnx;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.memscope.model.Denoiser;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Opens an exported Stable Diffusion (see scripts/export_sd_onnx.md) as a {@link Denoiser}: tokenizer, text encoder
- * and UNet from one folder ({@link OnnxLayout}), prediction type from its scheduler config.
+ * and UNet from one folder ({@link OnnxLayout}), prediction type from its scheduler config. This class touches no
+ * ONNX Runtime type, so that it can say clearly when the runtime is missing from the class path.
  */
 public final class OnnxModels {
     /** Latents per UNet call unless asked otherwise: SD v1 at 64x64 takes ~1 GB of activations per 8 on a GPU. */
@@ -27,20 +25,7 @@ public final class OnnxModels {
     public static OnnxDenoiser open(OnnxLayout layout, OnnxProvider provider, int maxBatch, PrintStream notes)
             throws IOException {
         requireRuntime();
-        ClipTokenizer tokenizer = ClipTokenizer.load(layout.tokenizer());
-        ModelConfig config = ModelConfig.read(layout, notes);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = provider.options(notes)) {
-            OnnxTextEncoder text = new OnnxTextEncoder(env, layout.textEncoder(), opts, tokenizer.maxLength());
-            try {
-                return new OnnxDenoiser(env, layout, opts, maxBatch, tokenizer, text, config);
-            } catch (RuntimeException e) {
-                text.close();
-                throw e;
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
-        }
+        return OnnxOpener.open(layout, provider, maxBatch, notes);
     }
 
     /** A clear error where a bundle left ONNX Runtime out (scripts/gpu-bundle.sh does, to stay small). */
