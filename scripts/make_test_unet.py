@@ -8,6 +8,8 @@ Writes src/test/resources/dev/memscope/model/onnx/tiny/ (flat layout, see script
   scheduler_config.json     prediction_type "epsilon" (diffusers' key)
   external/unet.onnx + unet.onnx.data   the same UNet with its weights as ONNX external data, timestep float32 and
                             dynamic H, W (its size then comes from external/config.json: sample_size, in_channels)
+  plumbing/*.onnx           identity graphs (output = sample): float16 sample / timestep / states, and an int32
+                            scalar timestep, to check the type conversions
   bad/*.onnx                deliberately wrong few-hundred-byte models (input names, hidden size, rank, timestep dtype)
   expected/prompts.json     tricky prompts (punctuation, html, unicode, contractions, specials, > 77 tokens)
   expected/ids_eot.npy      int64 [P,77] token ids, pad <|endoftext|> (SD v1); ids_bang.npy: pad "!" (SD v2)
@@ -102,6 +104,7 @@ def build(out):
     os.makedirs(os.path.join(out, "expected"))
     os.makedirs(os.path.join(out, "external"))
     os.makedirs(os.path.join(out, "bad"))
+    os.makedirs(os.path.join(out, "plumbing"))
     texts = read_lines("sd1_mem.txt") + read_lines("sd1_nmem.txt")
     model.write_tokenizer(out, texts, num_merges=300)
     with open(os.path.join(out, "scheduler_config.json"), "w") as f:
@@ -145,6 +148,14 @@ def build(out):
                     ("encoder_hidden_states", F, ["batch", L, 16])])
     identity_model(os.path.join(out, "bad", "wrong_rank.onnx"),
                    [("sample", F, ["batch", C, S * S]), ("timestep", I64, ["batch"]),
+                    ("encoder_hidden_states", F, ["batch", L, E])])
+    # plumbing checks whose output is the input: half-precision tensors, and an int32 scalar timestep
+    F16, I32 = TensorProto.FLOAT16, TensorProto.INT32
+    identity_model(os.path.join(out, "plumbing", "fp16_identity.onnx"),
+                   [("sample", F16, ["batch", C, S, S]), ("timestep", F16, ["batch"]),
+                    ("encoder_hidden_states", F16, ["batch", L, E])])
+    identity_model(os.path.join(out, "plumbing", "int32_scalar_timestep_identity.onnx"),
+                   [("sample", F, ["batch", C, S, S]), ("timestep", I32, []),
                     ("encoder_hidden_states", F, ["batch", L, E])])
     identity_model(os.path.join(out, "bad", "bool_timestep.onnx"),
                    [("sample", F, ["batch", C, S, S]), ("timestep", TensorProto.BOOL, ["batch"]),

@@ -121,6 +121,35 @@ class OnnxDenoiserTest {
         }
     }
 
+    /** Identity graphs (output = sample) declaring float16 tensors, or an int32 scalar timestep. */
+    @Test
+    void halfPrecisionAndScalarTimestepsAreConverted() {
+        TensorF32 x = TensorF32.gaussian(new Shape(3, 4, 8, 8), 11);
+        Condition c = model.condition("a cat");
+        Condition[] conds = {Condition.NULL, c, c};
+        try (OnnxDenoiser half = openPlumbing("fp16_identity.onnx")) {
+            assertThat(half.timestepType()).isEqualTo(OnnxJavaType.FLOAT16);
+            TensorF32 out = TensorF32.zeros(x.shape());
+            half.predict(x, 981, conds, out);
+            for (int i = 0; i < x.data().length; i++) {
+                float v = x.data()[i];   // round to nearest fp16: 11 significant bits; subnormals below 6.1e-5
+                assertThat(out.data()[i]).isCloseTo(v,
+                        org.assertj.core.data.Offset.offset(Math.abs(v) * 0x1p-11f + 0x1p-25f));
+            }
+        }
+        try (OnnxDenoiser scalar = openPlumbing("int32_scalar_timestep_identity.onnx")) {
+            assertThat(scalar.timestepType()).isEqualTo(OnnxJavaType.INT32);
+            TensorF32 out = TensorF32.zeros(x.shape());
+            scalar.predict(x, 41, conds, out);
+            assertThat(out.data()).containsExactly(x.data());
+        }
+    }
+
+    private static OnnxDenoiser openPlumbing(String name) {
+        return TinyModel.open(OnnxLayout.of(TinyModel.dir()).withUnet(TinyModel.dir().resolve("plumbing")
+                .resolve(name)), 2);
+    }
+
     @Test
     void vPredictionIsReadFromTheSchedulerConfig() throws IOException {
         Path dir = copyModel();
