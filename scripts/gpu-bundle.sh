@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes a self-contained folder for GPU machines that have no Java:
 #   runtime/      a jlinked JDK 17 with only the modules the shaded jar needs (+ jdk.incubator.vector, jdk.unsupported)
-#   memscope.jar  the shaded jar (target/memscope-*-all.jar), which embeds the CUDA fatbin; ND4J is never in it
+#   memscope.jar  the shaded jar (target/memscope-*-all.jar), which embeds the CUDA fatbin; ND4J is never in it,
+#                 and ONNX Runtime is taken out (see below)
 #   lib/          JCuda's driver binding, loaded through -Djava.library.path (so nothing is extracted to /tmp)
 #   goldens/      golden-outputs/ (the NumPy float64 reference outputs)
 #   gpu-check.sh  what to run there
@@ -65,6 +66,10 @@ if command -v strip >/dev/null 2>&1; then
 fi
 
 cp "$jar" "$tmp/memscope.jar"
+# ONNX Runtime (6 MiB of linux-x64 natives) would push the bundle over its limit; the GPU check does not use it, and
+# --onnx then stops with "ONNX Runtime not on the class path" (run the full target/memscope-*-all.jar for that)
+command -v zip >/dev/null 2>&1 || die "zip is needed to leave ONNX Runtime out of the bundle's jar"
+zip -q -d "$tmp/memscope.jar" 'ai/onnxruntime/*' >/dev/null
 cp "$bench_jar" "$tmp/benchmarks-gpu.jar"
 unzip -p "$jar" "$driver_lib" > "$tmp/lib/$(basename "$driver_lib")"
 if [ -d "$root/golden-outputs" ]; then

@@ -8,7 +8,8 @@ import dev.memscope.detect.Detectors;
 import dev.memscope.detect.Scores;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
-import dev.memscope.model.lab.LabDenoiser;
+import dev.memscope.model.Denoiser;
+import dev.memscope.model.onnx.OnnxModels;
 import dev.memscope.progress.ConsoleProgress;
 import dev.memscope.tensor.Npy;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,13 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "latents per denoiser call (default 64)")
     int batch;
 
+    @Option(names = "--onnx", paramLabel = "DIR", description = "score with an exported Stable Diffusion (ONNX "
+            + "UNet, text encoder, tokenizer; scripts/export_sd_onnx.md) instead of the lab world")
+    Path onnx;
+
+    @Option(names = "--onnx-provider", defaultValue = "cpu", description = "with --onnx: cpu (default), cuda or auto")
+    String onnxProvider;
+
     @Override
     public Integer call() throws Exception {
         if (threshold != null && !Double.isFinite(threshold)) {
@@ -61,7 +69,8 @@ public final class DetectCommand implements Callable<Integer> {
         String key = detector.trim().toLowerCase(Locale.ROOT);
         Detector d = quick ? Detectors.createQuick(key) : Detectors.create(key);
         Scores s;
-        try (LabDenoiser model = world.model(); ScoreKernels k = Backends.create(world.backend)) {
+        try (Denoiser model = onnx != null ? OnnxModels.open(onnx, onnxProvider) : world.model();
+             ScoreKernels k = Backends.create(world.backend)) {
             s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
         }
         java.io.PrintWriter stdout = spec.commandLine().getOut();

@@ -1,0 +1,91 @@
+package dev.memscope.model.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Opening a graph and reading / writing its tensors, with errors that name the file and the input. */
+final class OnnxGraph {
+    private OnnxGraph() {
+    }
+
+    /** Loads by path, so ONNX Runtime finds external-data files next to the graph. */
+    static OrtSession open(OrtEnvironment env, Path file, OrtSession.SessionOptions opts, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " does not exist");
+        }
+        try {
+            return env.createSession(file.toAbsolutePath().toString(), opts);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException(what + " " + file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+        }
+    }
+
+    static TensorInfo tensorInfo(Path file, String input, NodeInfo info) {
+        if (!(info.getInfo() instanceof TensorInfo t)) {
+            throw new IllegalArgumentException(file + ": input " + input + " is not a tensor (" + info.getInfo() + ")");
+        }
+        return t;
+    }
+
+    static Map<String, NodeInfo> inputs(OrtSession s) {
+        try {
+            return s.getInputInfo();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, NodeInfo> outputs(OrtSession s) {
+        try {
+            return s.getOutputInfo();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A float tensor as the graph wants it: float32, or float16 for half-precision exports. */
+    static OnnxTensor floats(OrtEnvironment env, float[] values, long[] shape, OnnxJavaType type, Path file,
+            String input) throws OrtException {
+        return switch (type) {
+            case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+            case FLOAT16 -> OnnxTensor.createTensor(env, Fp16Conversions.convertFloatBufferToFp16Buffer(
+                    FloatBuffer.wrap(values)), shape, OnnxJavaType.FLOAT16);
+            default -> throw new IllegalArgumentException(file + ": input " + input + " has element type " + type
+                    + "; float32 or float16 expected");
+        };
+    }
+
+    /** The tensor's values as float32 (float16 outputs are widened). */
+    static float[] readFloats(OnnxTensor t, Path file, String output) {
+        TensorInfo info = t.getInfo();
+        float[] out = new float[Math.toIntExact(info.getNumElements())];
+        switch (info.type) {
+            case FLOAT -> t.getFloatBuffer().get(out);
+            case FLOAT16 -> {
+                ShortBuffer half = t.getShortBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Fp16Conversions.fp16ToFloat(half.get(i));
+                }
+            }
+            default -> throw new IllegalArgumentException(file + ": output " + output + " has element type "
+                    + info.type + "; float32 or float16 expected");
+        }
+        return out;
+    }
+
+    static String shape(long[] dims) {
+        return Arrays.toString(dims).replace("-1", "?");
+    }
+}

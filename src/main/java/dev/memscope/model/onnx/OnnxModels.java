@@ -1,0 +1,40 @@
+package dev.memscope.model.onnx;
+
+import dev.memscope.model.Denoiser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Opens an exported Stable Diffusion (see scripts/export_sd_onnx.md) as a {@link Denoiser}: tokenizer, text encoder
+ * and UNet from one folder ({@link OnnxLayout}), prediction type from its scheduler config. This class touches no
+ * ONNX Runtime type, so that it can say clearly when the runtime is missing from the class path.
+ */
+public final class OnnxModels {
+    /** Latents per UNet call unless asked otherwise: SD v1 at 64x64 takes ~1 GB of activations per 8 on a GPU. */
+    public static final int DEFAULT_MAX_BATCH = 8;
+
+    private OnnxModels() {
+    }
+
+    /** {@code provider}: cpu (default when null), cuda or auto. Notes (fallbacks, assumptions) go to stderr. */
+    public static OnnxDenoiser open(Path dir, String provider) throws IOException {
+        return open(OnnxLayout.of(dir), OnnxProvider.parse(provider), DEFAULT_MAX_BATCH, System.err);
+    }
+
+    public static OnnxDenoiser open(OnnxLayout layout, OnnxProvider provider, int maxBatch, PrintStream notes)
+            throws IOException {
+        requireRuntime();
+        return OnnxOpener.open(layout, provider, maxBatch, notes);
+    }
+
+    /** A clear error where a bundle left ONNX Runtime out (scripts/gpu-bundle.sh does, to stay small). */
+    static void requireRuntime() {
+        try {
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxModels.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("ONNX Runtime not on the class path (com.microsoft.onnxruntime:onnxruntime;"
+                    + " the GPU bundle leaves it out): run the full memscope jar for --onnx");
+        }
+    }
+}
