@@ -148,7 +148,9 @@ class DiffusersModel(Model):
             problems.append(f"steps_offset {cfg.get('steps_offset', 0)}")
         ours = alphas_cumprod()
         theirs = scheduler.alphas_cumprod.double().numpy()
-        if not np.allclose(theirs, ours, rtol=1e-6, atol=0):
+        # a different schedule is off by percents; torch versions round float32 linspace / cumprod differently by
+        # ~1e-6 (torch 1.13: 1.4e-6 at t = 947), which the trajectory never sees: it is stepped with `ours`
+        if not np.allclose(theirs, ours, rtol=1e-5, atol=0):
             problems.append("alphas_cumprod differ from the float32 scaled-linear schedule by "
                             f"{np.max(np.abs(theirs / ours - 1)):.2e} relative")
         if problems:

@@ -12,6 +12,8 @@ import dev.memscope.tensor.NpyArray;
 import dev.memscope.tensor.TensorF32;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The replay answers exactly what was recorded, and refuses everything else with a message that says why. */
 class ReplayDenoiserTest {
@@ -92,13 +94,14 @@ class ReplayDenoiserTest {
      * the script's within 1e-5 (the replay accepts 1e-4 + 1e-4 |x|). This is where record_eps.py's timesteps and
      * step formula are checked against DdimSampler's.
      */
-    @Test
-    void javasDdimSamplerReproducesTheRecordedTrajectory() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "cpu"})
+    void javasDdimSamplerReproducesTheRecordedTrajectory(String backend) throws Exception {
         Path dir = ReplayTestData.trajectory();
         NpyArray traj = Npy.read(dir.resolve("traj_x_000000-000002.npy"));   // prompts 0..2, [3, 50, 4, 4, 4]
         float[] rec = traj.toFloatArray();
         int per = 64;
-        try (ReplayDenoiser m = ReplayDenoiser.open(dir); ScoreKernels k = Backends.create("scalar")) {
+        try (ReplayDenoiser m = ReplayDenoiser.open(dir); ScoreKernels k = Backends.create(backend)) {
             String[] prompts = ReplayTestData.prompts(dir).subList(0, 3).toArray(String[]::new);
             Condition[] conds = new Condition[3];
             float[] x0 = new float[3 * per];
@@ -116,7 +119,7 @@ class ReplayDenoiserTest {
                             }
                         }
                     });
-            assertThat(worst[0]).isLessThan(1e-5);
+            assertThat(worst[0]).as(backend).isLessThan(1e-5);
         }
     }
 
