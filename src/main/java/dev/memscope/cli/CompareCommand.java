@@ -13,6 +13,8 @@ import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.model.lab.LabDenoiser;
 import dev.memscope.model.lab.LabWorld;
+import dev.memscope.model.replay.ReplayDenoiser;
+import dev.memscope.model.replay.ReplayManifest;
 import dev.memscope.progress.ConsoleProgress;
 import dev.memscope.report.Align;
 import dev.memscope.report.BarChart;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Option;
  * {@code memscope compare}: every detector with its paper's defaults on memorized against non-memorized prompts,
  * on the lab world, in one paper-style table (cost in steps, images and forward passes; AUC; TPR at 1% FPR under
  * both conventions; time; speed-up over full-denoising Wen), plus results.json, scores.csv, ROC curves and a
- * Markdown report in {@code --out}.
+ * Markdown report in {@code --out}. {@code --replay DIR} runs the same comparison on a real model's recorded outputs.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Runs every detector on memorized vs non-memorized prompts and writes a comparison report.",
@@ -83,6 +85,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "compare-out", description = "output folder (default: compare-out)")
     Path out;
 
+    @Option(names = "--replay", paramLabel = "DIR", description = "compare on tensors recorded by "
+            + "scripts/record_eps.py instead of the lab world: its mem / nmem prompts, every detector the recording "
+            + "allows (the others are listed as skipped)")
+    Path replay;
+
     /** One detector's row of the comparison. */
     record Row(String detector, DetectorCost cost, double passesPerPrompt, double auc, double tprNearest,
                double tprBelow, double bestAccuracy, double msPerPrompt, Double speedup) {
@@ -91,6 +98,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (replay != null) {
+            return compareReplay(stdout);
+        }
         LabWorld w = LabWorld.build(world.config());
         List<String> pos = take(positives == null ? captions(w, LabWorld.Kind.MEMORIZED) : PromptFiles.read(positives));
         List<String> neg = take(negatives == null ? captions(w, LabWorld.Kind.NONMEMORIZED) : PromptFiles.read(negatives));
@@ -112,17 +122,7 @@ public final class CompareCommand implements Callable<Integer> {
         try (LabDenoiser model = new LabDenoiser(w, Gemms.create(backend)); ScoreKernels k = Backends.create(backend)) {
             for (String name : names) {
                 Detector d = quick ? Detectors.createQuick(name) : Detectors.create(name);
-                // A short untimed run first, so ms/prompt measures compiled code, not the JIT warming up.
-                d.score(prompts.subList(0, Math.min(WARMUP_PROMPTS, prompts.size())),
-                        new DetectionContext(model, k, batch, dev.memscope.progress.Progress.NONE));
-                CountingDenoiser counting = new CountingDenoiser(model);
-                Scores s = d.score(prompts, new DetectionContext(counting, k, batch, new ConsoleProgress()));
-                Roc roc = Roc.of(s.values(), labels);
-                rocs.put(d.name(), roc);
-                scores.put(d.name(), s.values());
-                rows.add(new Row(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
-                        roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(),
-                        null));
+                rows.add(measure(d, model, k, prompts, labels, rocs, scores));
             }
         }
         rows = withSpeedups(rows);
@@ -130,7 +130,89 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.println();
         stdout.print(table.toConsole());
         stdout.flush();
-        write(rows, table, rocs, scores, prompts, labels, w, pos.size(), neg.size());
+        Map<String, Object> modelInfo = Map.of("kind", "lab", "components", w.components(),
+                "latent", List.of(w.channels(), w.height(), w.width()), "config", w.config().asMap());
+        String about = String.format(Locale.ROOT, "Lab world with K = %d components, latents %dx%dx%d",
+                w.components(), w.channels(), w.height(), w.width());
+        write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "lab", pos.size(), neg.size(),
+                Map.of());
+        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
+        return 0;
+    }
+
+    /** One detector's row: a short untimed warm-up, then the counted, timed run and its ROC. */
+    private Row measure(Detector d, dev.memscope.model.Denoiser model, ScoreKernels k, List<String> prompts,
+                        boolean[] labels, Map<String, Roc> rocs, Map<String, double[]> scores) {
+        // A short untimed run first, so ms/prompt measures compiled code, not the JIT warming up.
+        d.score(prompts.subList(0, Math.min(WARMUP_PROMPTS, prompts.size())),
+                new DetectionContext(model, k, batch, dev.memscope.progress.Progress.NONE));
+        CountingDenoiser counting = new CountingDenoiser(model);
+        Scores s = d.score(prompts, new DetectionContext(counting, k, batch, new ConsoleProgress()));
+        Roc roc = Roc.of(s.values(), labels);
+        rocs.put(d.name(), roc);
+        scores.put(d.name(), s.values());
+        return new Row(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
+                roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(), null);
+    }
+
+    /**
+     * {@code --replay DIR}: the recording's mem prompts against its nmem prompts, every detector it can serve with
+     * the images per prompt it recorded; the others are listed as skipped with what they need.
+     */
+    private Integer compareReplay(PrintWriter stdout) throws Exception {
+        List<String> names = detectors == null ? Detectors.names() : detectors;
+        String backend = Backends.resolve(world.backend);
+        try (ReplayDenoiser model = ReplayDenoiser.open(replay); ScoreKernels k = Backends.create(backend)) {
+            ReplayManifest m = model.manifest();
+            List<String> mem = m.promptsLabelled("mem");
+            List<String> nmem = m.promptsLabelled("nmem");
+            if (mem.isEmpty() || nmem.isEmpty()) {
+                throw new IllegalArgumentException(m.file() + ": compare needs prompts labelled mem and nmem (record "
+                        + "with --mem and --nmem); it has " + mem.size() + " mem and " + nmem.size() + " nmem");
+            }
+            List<String> pos = take(mem);
+            List<String> neg = take(nmem);
+            List<String> prompts = new ArrayList<>(pos);
+            prompts.addAll(neg);
+            boolean[] labels = new boolean[prompts.size()];
+            java.util.Arrays.fill(labels, 0, pos.size(), true);
+            stdout.printf(Locale.ROOT, "replay %s: model %s, %s, latent %dx%dx%d; %d positives vs %d negatives; "
+                    + "backend %s%n", replay, m.model(), m.predictionType().diffusersName, m.channels(), m.height(),
+                    m.width(), pos.size(), neg.size(), backend);
+            stdout.flush();
+            List<Row> rows = new ArrayList<>();
+            Map<String, Roc> rocs = new LinkedHashMap<>();
+            Map<String, double[]> scores = new LinkedHashMap<>();
+            Map<String, String> skipped = new LinkedHashMap<>();
+            for (String name : names) {
+                ReplayDetectors.Choice c = ReplayDetectors.choose(name, model.recorded());
+                if (c.detector() == null) {
+                    skipped.put(Detectors.create(name).name(), c.skipped());
+                    continue;
+                }
+                rows.add(measure(c.detector(), model, k, prompts, labels, rocs, scores));
+            }
+            rows = withSpeedups(rows);
+            Table table = table(rows);
+            stdout.println();
+            stdout.print(table.toConsole());
+            for (Map.Entry<String, String> e : skipped.entrySet()) {
+                stdout.println("skipped " + e.getKey() + ": " + e.getValue());
+            }
+            stdout.flush();
+            Map<String, Object> modelInfo = new LinkedHashMap<>();
+            modelInfo.put("kind", "replay");
+            modelInfo.put("dir", replay.toString());
+            modelInfo.put("model", m.model());
+            modelInfo.put("predictionType", m.predictionType().diffusersName);
+            modelInfo.put("latent", List.of(m.channels(), m.height(), m.width()));
+            modelInfo.put("timesteps", m.timesteps());
+            modelInfo.put("trajectorySteps", m.trajectorySteps());
+            String about = String.format(Locale.ROOT, "Replay of `%s` recorded in `%s` (%s), latents %dx%dx%d",
+                    m.model(), replay, m.predictionType().diffusersName, m.channels(), m.height(), m.width());
+            write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "replay", pos.size(), neg.size(),
+                    skipped);
+        }
         stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
         return 0;
     }
@@ -187,10 +269,10 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private void write(List<Row> rows, Table table, Map<String, Roc> rocs, Map<String, double[]> scores,
-                       List<String> prompts, boolean[] labels, LabWorld w, int npos, int nneg) throws Exception {
+                       List<String> prompts, boolean[] labels, Map<String, Object> modelInfo, String about,
+                       String kind, int npos, int nneg, Map<String, String> skipped) throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("model", Map.of("kind", "lab", "components", w.components(),
-                "latent", List.of(w.channels(), w.height(), w.width()), "config", w.config().asMap()));
+        results.put("model", modelInfo);
         results.put("positives", npos);
         results.put("negatives", nneg);
         results.put("quick", quick);
@@ -216,6 +298,11 @@ public final class CompareCommand implements Callable<Integer> {
             dets.add(m);
         }
         results.put("detectors", dets);
+        if (!skipped.isEmpty()) {
+            List<Map<String, Object>> sk = new ArrayList<>();
+            skipped.forEach((d, why) -> sk.add(Map.of("detector", d, "reason", why)));
+            results.put("skipped", sk);
+        }
         Json.write(out.resolve("results.json"), results);
 
         List<String> header = new ArrayList<>(List.of("index", "prompt", "memorized"));
@@ -230,7 +317,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Csv.write(out.resolve("scores.csv"), header, csvRows);
 
-        RocChart roc = RocChart.titled("ROC: memorized vs non-memorized prompts (lab)");
+        RocChart roc = RocChart.titled("ROC: memorized vs non-memorized prompts (" + kind + ")");
         for (Map.Entry<String, Roc> e : rocs.entrySet()) {
             roc.curve(e.getKey(), e.getValue().fpr(), e.getValue().tpr(), e.getValue().auc());
         }
@@ -242,13 +329,18 @@ public final class CompareCommand implements Callable<Integer> {
         }
         speed.writePng(out.resolve("speed.png"));
 
-        MarkdownReport.titled("MemScope detector comparison")
-                .paragraph(String.format(Locale.ROOT, "Lab world with K = %d components, latents %dx%dx%d; %d memorized "
+        MarkdownReport report = MarkdownReport.titled("MemScope detector comparison")
+                .paragraph(String.format(Locale.ROOT, "%s; %d memorized "
                         + "vs %d non-memorized prompts%s; backend `%s`. Forward passes count one denoiser evaluation "
-                        + "of one latent under one condition.", w.components(), w.channels(), w.height(), w.width(),
+                        + "of one latent under one condition.", about,
                         npos, nneg, quick ? " (--quick)" : "", Backends.resolve(world.backend)))
-                .table(table)
-                .image("ROC curves", "roc.png")
+                .table(table);
+        if (!skipped.isEmpty()) {
+            StringBuilder b = new StringBuilder("Skipped (the recording cannot serve them):");
+            skipped.forEach((d, why) -> b.append(" `").append(d).append("` ").append(why).append(";"));
+            report.paragraph(b.substring(0, b.length() - 1) + ".");
+        }
+        report.image("ROC curves", "roc.png")
                 .image("Milliseconds per prompt", "speed.png")
                 .write(out.resolve("report.md"));
     }

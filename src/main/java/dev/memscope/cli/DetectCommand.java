@@ -10,6 +10,7 @@ import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.onnx.OnnxModels;
+import dev.memscope.model.replay.ReplayDenoiser;
 import dev.memscope.progress.ConsoleProgress;
 import dev.memscope.tensor.Npy;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code memscope detect}: scores a prompt list with one detector on the lab world and writes
+ * {@code memscope detect}: scores a prompt list with one detector on the lab world (or a replay of a real model's
+ * recorded outputs, {@code --replay DIR}, with as many images per prompt as were recorded) and writes
  * {@code index,prompt,score,flagged} as CSV (atomically: temp file, then rename).
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
@@ -34,8 +36,13 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     LabCommand.WorldOptions world = new LabCommand.WorldOptions();
 
-    @Option(names = "--prompts", required = true, description = "prompt file: .txt (one per line), .jsonl, .csv")
+    @Option(names = "--prompts", description = "prompt file: .txt (one per line), .jsonl, .csv (with --replay: "
+            + "default every recorded prompt)")
     Path prompts;
+
+    @Option(names = "--replay", paramLabel = "DIR", description = "score tensors recorded by scripts/record_eps.py "
+            + "(manifest.json + .npy shards) instead of the lab world")
+    Path replay;
 
     @Option(names = "--detector", required = true,
             description = "anisotropy, wen-first, wen-full, sharpness, carlini (or sharpness-fd)")
@@ -65,13 +72,29 @@ public final class DetectCommand implements Callable<Integer> {
         if (threshold != null && !Double.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be finite, got " + threshold);
         }
-        List<String> list = PromptFiles.read(prompts);
         String key = detector.trim().toLowerCase(Locale.ROOT);
-        Detector d = quick ? Detectors.createQuick(key) : Detectors.create(key);
+        List<String> list;
+        Detector d;
         Scores s;
-        try (Denoiser model = onnx != null ? OnnxModels.open(onnx, onnxProvider) : world.model();
-             ScoreKernels k = Backends.create(world.backend)) {
-            s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
+        if (replay != null && onnx != null) {
+            throw new IllegalArgumentException("--replay and --onnx exclude each other: score a recording or a model");
+        }
+        if (replay != null) {
+            try (ReplayDenoiser model = ReplayDenoiser.open(replay); ScoreKernels k = Backends.create(world.backend)) {
+                list = prompts != null ? PromptFiles.read(prompts) : model.manifest().promptTexts();
+                d = ReplayDetectors.require(key, model.recorded(), replay.toString());
+                s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
+            }
+        } else {
+            if (prompts == null) {
+                throw new IllegalArgumentException("--prompts FILE is required (or --replay DIR)");
+            }
+            list = PromptFiles.read(prompts);
+            d = quick ? Detectors.createQuick(key) : Detectors.create(key);
+            try (Denoiser model = onnx != null ? OnnxModels.open(onnx, onnxProvider) : world.model();
+                 ScoreKernels k = Backends.create(world.backend)) {
+                s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
+            }
         }
         java.io.PrintWriter stdout = spec.commandLine().getOut();
         List<List<Object>> rows = new java.util.ArrayList<>();

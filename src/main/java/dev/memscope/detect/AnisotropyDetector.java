@@ -57,6 +57,11 @@ public final class AnisotropyDetector implements Detector {
     }
 
     @Override
+    public DetectorNeeds needs() {
+        return DetectorNeeds.pureNoise(images, T_MAGNITUDE, T_ALIGNMENT);
+    }
+
+    @Override
     public DetectorCost cost() {
         return new DetectorCost(0, images, 4L * images);
     }
@@ -89,6 +94,7 @@ public final class AnisotropyDetector implements Detector {
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
         PromptChecks.require(name(), prompts);
+        RecordedModels.requireServable(this, ctx.model());
         long start = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());

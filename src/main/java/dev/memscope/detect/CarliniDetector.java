@@ -49,6 +49,12 @@ public final class CarliniDetector implements Detector {
         return "carlini";
     }
 
+    /** Full generations: a recording serves it only if it holds that many trajectories per prompt. */
+    @Override
+    public DetectorNeeds needs() {
+        return DetectorNeeds.trajectory(generations, DdimSampler.DEFAULT_STEPS, DdimSampler.DEFAULT_GUIDANCE);
+    }
+
     @Override
     public DetectorCost cost() {
         return new DetectorCost(DdimSampler.DEFAULT_STEPS, generations, 2L * DdimSampler.DEFAULT_STEPS * generations);
@@ -57,6 +63,7 @@ public final class CarliniDetector implements Detector {
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
         PromptChecks.require(name(), prompts);
+        RecordedModels.requireServable(this, ctx.model());
         long t0 = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());

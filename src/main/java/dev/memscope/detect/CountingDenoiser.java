@@ -16,6 +16,11 @@ public final class CountingDenoiser implements Denoiser {
         this.inner = inner;
     }
 
+    /** The model this counter wraps. */
+    public Denoiser inner() {
+        return inner;
+    }
+
     public long passes() {
         return passes.get();
     }

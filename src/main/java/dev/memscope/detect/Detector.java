@@ -15,6 +15,14 @@ public interface Detector {
     /** What one prompt costs: denoising steps, images, forward passes (declared, checked against the count). */
     DetectorCost cost();
 
+    /**
+     * What the detector asks of its model, so a replay of recorded tensors can say up front whether it can serve
+     * it. The default claims evaluations at arbitrary inputs, which no recording serves.
+     */
+    default DetectorNeeds needs() {
+        return DetectorNeeds.beyondRecording(cost().imagesPerPrompt(), "model evaluations at arbitrary inputs");
+    }
+
     /** Scores every prompt (batched as {@code ctx.batchSize()} allows); never returns a non-finite score. */
     Scores score(List<String> prompts, DetectionContext ctx);
 }

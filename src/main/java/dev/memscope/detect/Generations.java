@@ -4,13 +4,14 @@ import dev.memscope.diffusion.DdimSampler;
 import dev.memscope.diffusion.StepHook;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.RecordedNoise;
 import dev.memscope.tensor.TensorF32;
 import java.util.List;
 
 /**
  * Real CFG DDIM generations for the detectors that sample: item {@code p * n + g} is generation g of prompt p, drawn
  * from seed {@code baseSeed + p + g * SEED_STRIDE} (so generation 0 uses prompt index + base seed, and lowering n
- * keeps the first generations). Items run through the sampler in chunks of {@code max(1, batchSize / 2)}: each
+ * keeps the first generations), or taken from the model's {@link RecordedNoise} when it is a replay. Items run through the sampler in chunks of {@code max(1, batchSize / 2)}: each
  * step is one denoiser call of 2 latents per item (a CFG pair is never split).
  */
 final class Generations {
@@ -42,6 +43,7 @@ final class Generations {
             conds[p] = model.condition(prompts.get(p));
         }
         DdimSampler sampler = new DdimSampler(model, ctx.kernels());
+        RecordedNoise recorded = RecordedModels.find(model);
         TensorF32 all = null;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
@@ -51,7 +53,18 @@ final class Generations {
                 seeds[i - from] = seed(baseSeed, i / generations, i % generations);
                 c[i - from] = conds[i / generations];
             }
-            TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
+            TensorF32 xT;
+            if (recorded == null) {
+                xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
+            } else {
+                String[] ps = new String[to - from];
+                int[] gs = new int[to - from];
+                for (int i = from; i < to; i++) {
+                    ps[i - from] = prompts.get(i / generations);
+                    gs[i - from] = i % generations;
+                }
+                xT = RecordedModels.initialNoise(recorded, model, ps, gs);
+            }
             int first = from;
             int pair = 2 * (to - from);
             StepHook h = (step, t, abar, xt, epsU, epsC, x0, guided) -> {

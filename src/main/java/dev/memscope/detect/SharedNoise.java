@@ -3,13 +3,14 @@ package dev.memscope.detect;
 import dev.memscope.diffusion.DdimSampler;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.RecordedNoise;
 import dev.memscope.tensor.TensorF32;
 import java.util.List;
 
 /**
  * The layout of the denoising-free detectors: every prompt meets the same n pure-noise latents (image i drawn from
  * seed {@code seed + i}), so differences between prompts come from the text alone. Item {@code p * n + i} is
- * prompt p with image i.
+ * prompt p with image i. A replay ({@link RecordedNoise}) supplies each prompt's own recorded latents instead.
  */
 final class SharedNoise {
     final TensorF32 x;
@@ -24,9 +25,26 @@ final class SharedNoise {
         for (int i = 0; i < images; i++) {
             seeds[i] = seed + i;
         }
+        int n = this.prompts * images;
+        RecordedNoise recorded = RecordedModels.find(model);
+        if (recorded != null) {
+            // a replay answers only at the latents it recorded, one set per prompt: take those, not shared seeds
+            String[] ps = new String[n];
+            int[] is = new int[n];
+            conditions = new Condition[n];
+            for (int p = 0; p < this.prompts; p++) {
+                Condition c = model.condition(prompts.get(p));
+                for (int i = 0; i < images; i++) {
+                    ps[p * images + i] = prompts.get(p);
+                    is[p * images + i] = i;
+                    conditions[p * images + i] = c;
+                }
+            }
+            x = RecordedModels.initialNoise(recorded, model, ps, is);
+            return;
+        }
         TensorF32 noise = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
         int per = noise.shape().sampleSize();
-        int n = this.prompts * images;
         float[] d = new float[n * per];
         conditions = new Condition[n];
         for (int p = 0; p < this.prompts; p++) {

@@ -55,6 +55,13 @@ public final class SharpnessDetector implements Detector {
     }
 
     @Override
+    public DetectorNeeds needs() {
+        return DetectorNeeds.beyondRecording(images, mode == Mode.EXACT
+                ? "exact Jacobian-vector products of the model"
+                : "predictions at perturbed latents (finite differences around the pure-noise latent)");
+    }
+
+    @Override
     public DetectorCost cost() {
         return new DetectorCost(0, images, (mode == Mode.EXACT ? 4L : 6L) * images);
     }
@@ -62,6 +69,7 @@ public final class SharpnessDetector implements Detector {
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
         PromptChecks.require(name(), prompts);
+        RecordedModels.requireServable(this, ctx.model());
         long t0 = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());

@@ -59,6 +59,16 @@ public final class WenDetector implements Detector {
         return "wen-" + start + "-" + end;
     }
 
+    /** The first-step form reads eps at the pure-noise latent only; every longer form follows the trajectory. */
+    @Override
+    public DetectorNeeds needs() {
+        if (start == 0 && end == 1) {
+            return DetectorNeeds.pureNoise(generations, dev.memscope.diffusion.NoiseSchedule.stableDiffusion()
+                    .ddimTimesteps(steps)[0]);
+        }
+        return DetectorNeeds.trajectory(generations, steps, guidance);
+    }
+
     @Override
     public DetectorCost cost() {
         return new DetectorCost(end, generations, 2L * end * generations);
@@ -67,6 +77,7 @@ public final class WenDetector implements Detector {
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
         PromptChecks.require(name(), prompts);
+        RecordedModels.requireServable(this, ctx.model());
         long t0 = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
