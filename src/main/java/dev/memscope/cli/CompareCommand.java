@@ -12,6 +12,7 @@ import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.model.lab.LabDenoiser;
+import dev.memscope.model.onnx.OnnxModels;
 import dev.memscope.model.lab.LabWorld;
 import dev.memscope.model.replay.ReplayDenoiser;
 import dev.memscope.model.replay.ReplayManifest;
@@ -90,6 +91,14 @@ public final class CompareCommand implements Callable<Integer> {
             + "allows (the others are listed as skipped)")
     Path replay;
 
+    @Option(names = "--onnx", paramLabel = "DIR", description = "compare on an exported Stable Diffusion (ONNX UNet, "
+            + "text encoder, tokenizer; scripts/export_sd_onnx.md) instead of the lab world; prompts from --positives "
+            + "/ --negatives (default: sd1_mem.txt / sd1_nmem.txt); exact sharpness becomes sharpness-fd")
+    Path onnx;
+
+    @Option(names = "--onnx-provider", defaultValue = "cpu", description = "with --onnx: cpu (default), cuda or auto")
+    String onnxProvider;
+
     /** One detector's row of the comparison. */
     record Row(String detector, DetectorCost cost, double passesPerPrompt, double auc, double tprNearest,
                double tprBelow, double bestAccuracy, double msPerPrompt, Double speedup) {
@@ -98,8 +107,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (replay != null && onnx != null) {
+            throw new IllegalArgumentException("--replay and --onnx exclude each other: compare a recording or a model");
+        }
         if (replay != null) {
             return compareReplay(stdout);
+        }
+        if (onnx != null) {
+            return compareOnnx(stdout);
         }
         LabWorld w = LabWorld.build(world.config());
         List<String> pos = take(positives == null ? captions(w, LabWorld.Kind.MEMORIZED) : PromptFiles.read(positives));
@@ -213,6 +228,61 @@ public final class CompareCommand implements Callable<Integer> {
             write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "replay", pos.size(), neg.size(),
                     skipped);
         }
+        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
+        return 0;
+    }
+
+    /**
+     * {@code --onnx DIR}: every detector on an exported real model. A real model has no analytic Jacobian, so the
+     * exact sharpness detector is replaced by its finite-difference form (same score, twice the passes).
+     */
+    private Integer compareOnnx(PrintWriter stdout) throws Exception {
+        List<String> pos = take(PromptFiles.read(positives != null ? positives
+                : PromptFiles.locateShared("sd1_mem.txt")));
+        List<String> neg = take(PromptFiles.read(negatives != null ? negatives
+                : PromptFiles.locateShared("sd1_nmem.txt")));
+        List<String> prompts = new ArrayList<>(pos);
+        prompts.addAll(neg);
+        boolean[] labels = new boolean[prompts.size()];
+        java.util.Arrays.fill(labels, 0, pos.size(), true);
+        List<String> names = new ArrayList<>();
+        for (String n : detectors == null ? Detectors.names() : detectors) {
+            String key = n.trim().toLowerCase(Locale.ROOT);
+            String fd = "sharpness".equals(key) ? "sharpness-fd" : key;
+            if (!names.contains(fd)) {
+                names.add(fd);
+            }
+        }
+        String backend = Backends.resolve(world.backend);
+        List<Row> rows = new ArrayList<>();
+        Map<String, Roc> rocs = new LinkedHashMap<>();
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        Map<String, Object> modelInfo = new LinkedHashMap<>();
+        String about;
+        try (dev.memscope.model.Denoiser model = OnnxModels.open(onnx, onnxProvider);
+             ScoreKernels k = Backends.create(backend)) {
+            stdout.printf(Locale.ROOT, "onnx model %s: %s, latent %dx%dx%d; %d positives vs %d negatives; backend %s%n",
+                    onnx, model.predictionType(), model.channels(), model.height(), model.width(), pos.size(),
+                    neg.size(), backend);
+            stdout.flush();
+            for (String name : names) {
+                Detector d = quick ? Detectors.createQuick(name) : Detectors.create(name);
+                rows.add(measure(d, model, k, prompts, labels, rocs, scores));
+            }
+            modelInfo.put("kind", "onnx");
+            modelInfo.put("dir", onnx.toString());
+            modelInfo.put("provider", onnxProvider);
+            modelInfo.put("predictionType", model.predictionType().toString());
+            modelInfo.put("latent", List.of(model.channels(), model.height(), model.width()));
+            about = String.format(Locale.ROOT, "ONNX model in `%s` (%s), latents %dx%dx%d", onnx,
+                    model.predictionType(), model.channels(), model.height(), model.width());
+        }
+        rows = withSpeedups(rows);
+        Table table = table(rows);
+        stdout.println();
+        stdout.print(table.toConsole());
+        stdout.flush();
+        write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "onnx", pos.size(), neg.size(), Map.of());
         stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
         return 0;
     }
