@@ -112,8 +112,8 @@ class AdaptiveMemorizationGuidanceTest {
             assertThat(guided[b]).as("amg, sample %d", b).isLessThan(none[b]);
         }
         double drop = Arrays.stream(none).average().orElseThrow() - Arrays.stream(guided).average().orElseThrow();
-        // Measured: 0.9992 -> 0.9924 on average, a drop of ~0.007 (docs/mitigation.md): the lab's conditional for a memorized prompt is
-        // its image, and AMG keeps a text weight >= 1, so only the dissimilarity term pushes away.
+        // Measured: 0.9992 -> 0.9924 on average, a drop of ~0.007 (docs/mitigation.md): the lab's conditional for
+        // a memorized prompt is its image, and AMG keeps a text weight >= 1, so only the dissimilarity term pushes.
         assertThat(drop).isGreaterThan(1e-3);
         assertThat(amg.statistics().get("share_steps_triggered")).isGreaterThan(0.5);
         assertThat(amg.statistics().get("jvps_per_sample")).isGreaterThan(0);
