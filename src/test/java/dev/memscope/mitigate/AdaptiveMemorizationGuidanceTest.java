@@ -166,6 +166,67 @@ class AdaptiveMemorizationGuidanceTest {
         }
     }
 
+    /**
+     * The per-sample deduplication state: one trigger (x0 at cosine 0.45 to a training image: above lambda, and
+     * below 0.5, where sd-code's s1 = 13 sigma would reach its cap and leave s2 no room) then predictions far from
+     * every image (sigma ~0.1 > 0, below lambda): sd-code keeps the negative-prompt pass for the trigger step and
+     * the 10 after it, the paper form only on the trigger step; dissimilarity JVPs only on the trigger step.
+     */
+    @Test
+    void deduplicationIsHeldTenStepsAfterATriggerInTheSdCodeFormOnly() {
+        int d = world.dim();
+        Shape shape = new Shape(1, world.channels(), world.height(), world.width());
+        TensorF32 xt = TensorF32.gaussian(shape, 31);
+        TensorF32 epsU = TensorF32.zeros(shape);
+        TensorF32 epsC = TensorF32.zeros(shape);
+        String prompt = world.captions().get(0);
+        ctx.model().predict(xt, 501, new Condition[] {Condition.NULL}, epsU);
+        ctx.model().predict(xt, 501, new Condition[] {ctx.model().condition(prompt)}, epsC);
+        TensorF32 far = TensorF32.gaussian(shape, 32);
+        float[] m = world.mean(0);
+        double mm = 0;
+        double mf = 0;
+        for (int j = 0; j < d; j++) {
+            mm += (double) m[j] * m[j];
+            mf += (double) m[j] * far.data()[j];
+        }
+        double[] orth = new double[d];
+        double on = 0;
+        for (int j = 0; j < d; j++) {
+            orth[j] = far.data()[j] - mf / mm * m[j];
+            on += orth[j] * orth[j];
+        }
+        float[] mixed = new float[d];
+        for (int j = 0; j < d; j++) {
+            mixed[j] = (float) (0.45 * m[j] / Math.sqrt(mm) + Math.sqrt(1 - 0.45 * 0.45) * orth[j] / Math.sqrt(on));
+        }
+        TensorF32 copy = new TensorF32(shape, mixed);
+        for (AmgConfig cfg : new AmgConfig[] {AmgConfig.sdCode(), AmgConfig.paper(5, 5, 5)}) {
+            AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx, cfg);
+            AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) amg.plan(
+                    new String[] {prompt}, new long[] {1}, xt).hook();
+            long[] negatives = new long[14];
+            for (int step = 0; step < negatives.length; step++) {
+                TensorF32 guided = TensorF32.zeros(shape);
+                long before = hook.negativePasses;
+                hook.onStep(step, 501, 0.3, xt, epsU, epsC, step == 0 ? copy : far, guided);
+                negatives[step] = hook.negativePasses - before;
+                if (step > 0) {
+                    assertThat(hook.lastSigma[0]).isBetween(1e-3, AmgConfig.lambda(501));
+                } else {
+                    assertThat(hook.lastSigma[0]).isCloseTo(0.45, org.assertj.core.api.Assertions.within(1e-6));
+                }
+            }
+            long held = cfg.form() == AmgConfig.Form.SD_CODE ? 11 : 1;
+            for (int step = 0; step < negatives.length; step++) {
+                assertThat(negatives[step]).as("%s, step %d", cfg.form(), step).isEqualTo(step < held ? 1 : 0);
+            }
+            assertThat(hook.stepsTriggered).isEqualTo(1);
+            assertThat(hook.jvps).isEqualTo(2);
+        }
+        assertThat(d).isEqualTo(256);
+    }
+
     @Test
     void rejectsTrainingImagesOfAnotherShape() {
         MitigationContext bad = new MitigationContext(ctx.model(), ctx.kernels(),
