@@ -8,8 +8,8 @@
 # SUITE: kernels   KernelBench (+ FusedVsComposedBench with --full); GB/s of compulsory traffic
 #        lab       LabForwardBench's GEMMs, with the NumPy/OpenBLAS sgemm peer measured in the same run
 #        detectors DetectorBench: ms per prompt of each detector
-#        amg       not built yet (issue 6): exits 2
-#        all       kernels, lab, detectors in sequence (never in parallel: natives extract to fixed paths)
+#        amg       AmgOverheadBench: ms per DDIM step of plain guided DDIM and of AMG (sd-code), same world and batch
+#        all       kernels, lab, detectors, amg in sequence (never in parallel: natives extract to fixed paths)
 # Modes: default = the annotations' settings; --quick = 1 fork, short iterations, a subset of params, each suite
 #        under 5 minutes on a 2-core machine; --full = the annotations' settings plus the extra classes;
 #        --smoke (kernels only, CI) = 1 short iteration at batch 1.
@@ -49,17 +49,13 @@ for a in "$@"; do
 done
 
 case "$suite" in
-    kernels|lab|detectors) ;;
+    kernels|lab|detectors|amg) ;;
     all)
-        for s in kernels lab detectors; do
+        for s in kernels lab detectors amg; do
             echo ">> suite $s" >&2
             "$0" "$s" "$@"
         done
-        echo ">> suite amg skipped: not built yet (issue 6)" >&2
         exit 0 ;;
-    amg)
-        echo "bench.sh: the amg suite is not built yet (issue 6: adaptive memorization guidance); nothing ran" >&2
-        exit 2 ;;
     *) echo "bench.sh: unknown suite '$suite'" >&2; usage 1 ;;
 esac
 if [[ "$mode" == smoke && "$suite" != kernels ]]; then
@@ -136,6 +132,10 @@ case "$suite" in
     detectors)
         [[ "$mode" == quick ]] && timing 1 1 2s 3 3s
         given_pattern || include=("DetectorBench")
+        ;;
+    amg)
+        [[ "$mode" == quick ]] && timing 1 1 3s 3 4s
+        given_pattern || include=("AmgOverheadBench")
         ;;
 esac
 

@@ -12,6 +12,10 @@ public final class Mitigations {
 
     static {
         FACTORIES.put("none", NoMitigation::new);
+        FACTORIES.put("rna", RandomNumberAddition::new);
+        FACTORIES.put("rta", RandomTokenAddition::new);
+        FACTORIES.put("wen", WenEmbeddingOptimization::new);
+        FACTORIES.put("amg", AdaptiveMemorizationGuidance::new);
     }
 
     private Mitigations() {

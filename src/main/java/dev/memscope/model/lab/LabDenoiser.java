@@ -4,6 +4,7 @@ import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.kernels.Gemm;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
+import dev.memscope.model.EmbeddingGradientDenoiser;
 import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
@@ -40,7 +41,7 @@ import java.util.WeakHashMap;
  * A batch therefore costs one or two B x K x D float32 products plus O(B K) float64 work and O(candidates * D)
  * float64 work per exact row. Not thread-safe (it owns the {@link Gemm} and scratch).
  */
-public final class LabDenoiser implements JacobianDenoiser {
+public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDenoiser {
     /** Logit gap beyond which a component's weight (< e^-40 of the top one) is dropped. */
     public static final double SCREEN_MARGIN = 40.0;
     /** Default for the most candidates a row may have and still take the exact float64 path. */
@@ -307,6 +308,122 @@ public final class LabDenoiser implements JacobianDenoiser {
                 for (int j = 0; j < d; j++) {
                     o[xo + j] = (float) (q * (denseInvV[n] * u[xo + j] + x[xo + j] * denseWsum[n] - s * y[n * d + j]));
                 }
+            }
+        }
+        forwardPasses += b;
+    }
+
+    @Override
+    public Condition condition(float[] embedding, String label) {
+        if (embedding == null || embedding.length != world.embeddingDim()) {
+            throw new IllegalArgumentException("lab condition '" + label + "': embedding has "
+                    + (embedding == null ? "no" : String.valueOf(embedding.length))
+                    + " dimensions, the lab's encoder has " + world.embeddingDim());
+        }
+        return Condition.of(embedding, label);
+    }
+
+    /**
+     * Vector-Jacobian product of eps with respect to the text embedding c. Only the mixture weights depend on c:
+     * {@code log pi_k(c) = log n_k + beta <c, e_k> - log Z(c)}, so the posterior responsibilities move by
+     * {@code dr_k/dc = beta r_k (e_k - ebar)} with {@code ebar = sum_j r_j e_j}, while {@code a_k = (x - s mu_k)/v_k}
+     * does not depend on c. Differentiating {@code eps = q sum_k r_k a_k}:
+     * <pre>
+     *   (d eps / d c)^T v = q beta sum_k r_k (p_k - pbar) e_k,   p_k = a_k . v,   pbar = sum_k r_k p_k
+     * </pre>
+     * (the {@code - ebar} term drops out because {@code sum_k r_k (p_k - pbar) = 0}); with {@code eps_k = q a_k}
+     * this is {@code beta sum_k r_k <eps_k - eps_bar, v> e_k}. Computed in float64 over the screened candidates
+     * (components below e^-40 of the top weight carry no gradient either). When the text prior is nearly one-hot
+     * (the default beta = 1e5 makes prompts' logit gaps thousands of nats) every other candidate is screened out and
+     * the product is exactly zero: see docs/mitigation.md.
+     */
+    @Override
+    public void embeddingVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, float[] out) {
+        int b = checkArgs(xt, t, conditions, xt.copy());
+        if (v == null || !v.shape().equals(xt.shape())) {
+            throw new IllegalArgumentException("lab embedding vjp: direction has shape "
+                    + (v == null ? null : v.shape()) + ", x_t " + xt.shape());
+        }
+        int e = world.embeddingDim();
+        if (out == null || out.length != b * e) {
+            throw new IllegalArgumentException("lab embedding vjp: out has " + (out == null ? 0 : out.length)
+                    + " floats, expected B x E = " + b + " x " + e);
+        }
+        float[] u = v.data();
+        for (int i = 0; i < u.length; i++) {
+            if (!Float.isFinite(u[i])) {
+                throw new IllegalArgumentException("lab embedding vjp: direction holds " + u[i] + " at "
+                        + v.shape().locate(i));
+            }
+        }
+        for (int r = 0; r < b; r++) {
+            if (conditions[r].isNull()) {
+                throw new IllegalArgumentException("lab embedding vjp: condition " + r
+                        + " is the null condition, which has no embedding to differentiate");
+            }
+        }
+        int k = world.components();
+        int d = world.dim();
+        float[] x = xt.data();
+        float[] mu = world.mu();
+        float[] keys = world.emb();
+        NoiseLevel level = level(t);
+        double s = level.s();
+        double[] vk = level.v();
+        double[] logNorm = level.logNorm();
+        double scale = level.q() * world.beta();
+        float[] g = new float[b * k];
+        gemm.multiplyNT(b, k, d, x, mu, g);
+        double[] logits = new double[k];
+        double[] bound = new double[k];
+        int[] cand = new int[k];
+        double[] acc = new double[e];
+        for (int r = 0; r < b; r++) {
+            double[] lp = logPrior(conditions[r]);
+            int xo = r * d;
+            double xn2 = 0;
+            for (int j = xo; j < xo + d; j++) {
+                xn2 += (double) x[j] * x[j];
+            }
+            int nc = screen(level, lp, g, r * k, xn2, logits, bound, cand);
+            double[] l = new double[nc];
+            double[] p = new double[nc];
+            double m = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < nc; c++) {
+                int i = cand[c];
+                int mo = i * d;
+                double d2 = 0;
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = x[xo + j] - s * mu[mo + j];
+                    d2 += diff * diff;
+                    dot += diff * u[xo + j];
+                }
+                l[c] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
+                p[c] = dot / vk[i];
+                m = Math.max(m, l[c]);
+            }
+            double z = 0;
+            for (int c = 0; c < nc; c++) {
+                z += Math.exp(l[c] - m);
+            }
+            double pbar = 0;
+            for (int c = 0; c < nc; c++) {
+                pbar += Math.exp(l[c] - m) / z * p[c];
+            }
+            java.util.Arrays.fill(acc, 0.0);
+            for (int c = 0; c < nc; c++) {
+                double w = Math.exp(l[c] - m) / z * (p[c] - pbar);
+                if (w == 0) {
+                    continue;
+                }
+                int eo = cand[c] * e;
+                for (int j = 0; j < e; j++) {
+                    acc[j] += w * keys[eo + j];
+                }
+            }
+            for (int j = 0; j < e; j++) {
+                out[r * e + j] = (float) (scale * acc[j]);
             }
         }
         forwardPasses += b;

@@ -1,0 +1,90 @@
+package dev.memscope.mitigate;
+
+/**
+ * The coefficients of adaptive memorization guidance (Chen et al., "Towards Memorization-Free Diffusion Models",
+ * CVPR 2024), in one of two forms.
+ *
+ * <ul>
+ * <li>{@link #sdCode()}: the defaults of the authors' Stable Diffusion code. Despecification whenever
+ *   {@code sigma > 0}: {@code s1 = min(13 sigma, 6.5)}; caption deduplication while a trigger
+ *   ({@code sigma > lambda(t)}) is at most {@value #SD_DEDUP_STEPS} steps old: {@code s2 = c2 sigma} with
+ *   {@code c2 = (6.5 - s1) / 0.3}; dissimilarity guidance when triggered:
+ *   {@code c3 = 100 (sigma - 0.3) exp((1000 - t) / 170)}.</li>
+ * <li>{@link #paper(double, double, double)}: the paper's form, every term gated by {@code sigma > lambda(t)}, with
+ *   constant {@code s1 = c1 sigma}, {@code s2 = c2 sigma} and {@code c3}.</li>
+ * </ul>
+ * In both, {@code s1} is clamped to {@code [0, s0 - 1]} and {@code s2} to {@code [0, s0 - s1 - 1]} (s0 the guidance
+ * scale) so the text direction keeps a weight of at least 1, and the threshold is
+ * {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}.
+ */
+public record AmgConfig(Form form, double c1, double c2, double c3) {
+    public static final double SD_C1 = 13.0;
+    public static final double SD_S1_CAP = 6.5;
+    public static final int SD_DEDUP_STEPS = 10;
+
+    public enum Form { SD_CODE, PAPER }
+
+    public AmgConfig {
+        if (form == null) {
+            throw new IllegalArgumentException("amg: form is null");
+        }
+        for (double c : new double[] {c1, c2, c3}) {
+            if (!(c >= 0) || !Double.isFinite(c)) {
+                throw new IllegalArgumentException("amg: coefficients must be finite and >= 0, got c1 = " + c1
+                        + ", c2 = " + c2 + ", c3 = " + c3);
+            }
+        }
+    }
+
+    /** The authors' Stable Diffusion code (c2 and c3 depend on sigma and t; the fields c2, c3 are unused). */
+    public static AmgConfig sdCode() {
+        return new AmgConfig(Form.SD_CODE, SD_C1, 0, 0);
+    }
+
+    /** The paper's form with constant coefficients, all gated by {@code sigma > lambda(t)}. */
+    public static AmgConfig paper(double c1, double c2, double c3) {
+        return new AmgConfig(Form.PAPER, c1, c2, c3);
+    }
+
+    /** The trigger threshold {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}. */
+    public static double lambda(int t) {
+        return 0.3 + 0.1 * Math.exp(-0.005 * t);
+    }
+
+    /** Per-sample coefficients of one step: s1, s2 (0 when deduplication is off), c3 (0: no dissimilarity term). */
+    public record Coefficients(double s1, double s2, double c3) {
+    }
+
+    /**
+     * The coefficients for similarity {@code sigma} at timestep t under guidance s0; {@code dedupOn} says whether
+     * caption deduplication is active (sd-code: a trigger at most {@value #SD_DEDUP_STEPS} steps ago, this one
+     * included; paper: this step triggered).
+     */
+    public Coefficients coefficients(double sigma, int t, double s0, boolean dedupOn) {
+        boolean triggered = sigma > lambda(t);
+        double s1;
+        double s2;
+        double k3;
+        if (form == Form.SD_CODE) {
+            double raw = sigma > 0 ? Math.min(SD_C1 * sigma, SD_S1_CAP) : 0;
+            s1 = clamp(raw, 0, s0 - 1);
+            s2 = dedupOn ? clamp((SD_S1_CAP - raw) / 0.3 * sigma, 0, s0 - s1 - 1) : 0;
+            k3 = triggered ? 100 * (sigma - 0.3) * Math.exp((1000.0 - t) / 170.0) : 0;
+        } else {
+            s1 = triggered ? clamp(c1 * sigma, 0, s0 - 1) : 0;
+            s2 = triggered && dedupOn ? clamp(c2 * sigma, 0, s0 - s1 - 1) : 0;
+            k3 = triggered ? c3 : 0;
+        }
+        return new Coefficients(s1, s2, Math.max(0, k3));
+    }
+
+    /** {@code v} clamped to [lo, hi]; an empty range (hi < lo, e.g. s0 - s1 - 1 < 0) gives lo. */
+    static double clamp(double v, double lo, double hi) {
+        return hi < lo ? lo : Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Steps deduplication stays on after a trigger (the trigger step not counted): sd-code 10, paper 0. */
+    public int dedupHold() {
+        return form == Form.SD_CODE ? SD_DEDUP_STEPS : 0;
+    }
+}
