@@ -52,10 +52,15 @@ import picocli.CommandLine.Option;
                 + "forward passes.",
                 "Writes results.json, scatter.png and report.md into --out."})
 public final class MembenchCommand implements Callable<Integer> {
-    /** --quick: trigger prompts per group, general prompts and images per prompt (under 3 minutes for all). */
+    /**
+     * --quick: trigger prompts per group, general prompts and images per prompt. Sized for --method all in under
+     * 3 minutes on 2 shared cores: with 4 images and 32 general prompts (340 samples) it took 88 s of CPU but 210 s
+     * wall under a load of ~10 (AMG ~3.4x and Wen ~1.4x the time of none); 3 images and 24 general prompts (231
+     * samples) leave headroom. docs/membench.md has the measurements.
+     */
     static final int QUICK_PER_GROUP = 1;
-    static final int QUICK_GENERAL = 32;
-    static final int QUICK_IMAGES = 4;
+    static final int QUICK_GENERAL = 24;
+    static final int QUICK_IMAGES = 3;
     static final String DEFAULT_CSV = "MemBench_SD1_final.csv";
     static final String DEFAULT_GENERAL = "sd1_nmem.txt";
 
@@ -158,6 +163,7 @@ public final class MembenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (LabDenoiser model = new LabDenoiser(w, Gemms.create(resolved)); ScoreKernels k = Backends.create(resolved)) {
             MemBenchRun run = new MemBenchRun(lab, model, k, settings);
+            run.warmUp(triggers.get(0).prompt());
             Progress progress = new ConsoleProgress();
             progress.start("membench " + String.join(",", names),
                     run.samplesPerMethod(triggers, generalPrompts) * names.size());
