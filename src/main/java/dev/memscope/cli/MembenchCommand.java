@@ -8,6 +8,7 @@ import dev.memscope.eval.membench.TriggerCopying;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.ScoreKernels;
+import dev.memscope.membench.BaseTriggerRule;
 import dev.memscope.membench.MemBenchLab;
 import dev.memscope.membench.MemBenchRun;
 import dev.memscope.mitigate.Mitigations;
@@ -99,10 +100,10 @@ public final class MembenchCommand implements Callable<Integer> {
             + "(default: " + DEFAULT_GENERAL + "); they are also the world's non-memorized components")
     String general;
 
-    @Option(names = "--base-triggers", defaultValue = "" + MemBenchLab.DEFAULT_BASE_TRIGGERS,
-            description = "captions per reference image: the most central prompts of each group (default "
-                    + MemBenchLab.DEFAULT_BASE_TRIGGERS + ")")
-    int baseTriggers;
+    @Option(names = "--base-triggers", defaultValue = "sqrt",
+            description = "captions per reference image, the most central prompts of each group: a number, or sqrt "
+                    + "for max(2, round(sqrt(group size))) (default sqrt)")
+    String baseTriggers;
 
     @Option(names = "--config", description = "JSON file of lab config keys (see docs/lab.md)")
     Path config;
@@ -140,7 +141,7 @@ public final class MembenchCommand implements Callable<Integer> {
         List<MemBenchGroups.Group> groups = MemBenchGroups.group(csvFile, rows);
         List<String> generalAll = PromptFiles.read(PromptFiles.locateShared(general));
         LabConfig cfg = (config == null ? LabConfig.defaults() : LabConfig.read(config)).withAssignments(assignments);
-        MemBenchLab lab = MemBenchLab.build(cfg, groups, baseTriggers, generalAll);
+        MemBenchLab lab = MemBenchLab.build(cfg, groups, BaseTriggerRule.parse(baseTriggers), generalAll);
         LabWorld w = lab.world();
         List<MemBenchRun.Trigger> triggers = triggers(lab);
         int g = generalLimit != null ? generalLimit : quick ? QUICK_GENERAL : generalAll.size();

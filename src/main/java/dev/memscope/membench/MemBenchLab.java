@@ -23,10 +23,12 @@ import java.util.List;
 public record MemBenchLab(LabWorld world, List<MemBenchGroups.Group> groups, List<List<String>> baseTriggers,
                           int[] firstComponent) {
 
-    /** Base triggers per group when not configured: see docs/membench.md for the measurement behind it. */
-    public static final int DEFAULT_BASE_TRIGGERS = 2;
-
     public static MemBenchLab build(LabConfig config, List<MemBenchGroups.Group> groups, int basePerGroup,
+                                    List<String> generalPrompts) {
+        return build(config, groups, BaseTriggerRule.fixed(basePerGroup), generalPrompts);
+    }
+
+    public static MemBenchLab build(LabConfig config, List<MemBenchGroups.Group> groups, BaseTriggerRule rule,
                                     List<String> generalPrompts) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("MemBench lab: no reference-image groups");
@@ -38,7 +40,7 @@ public record MemBenchLab(LabWorld world, List<MemBenchGroups.Group> groups, Lis
             if (groups.get(g).rows().isEmpty()) {
                 throw new IllegalArgumentException("MemBench lab: reference-image group " + g + " is empty");
             }
-            List<String> captions = groups.get(g).baseTriggers(basePerGroup).stream().map(MemBenchCsv.Row::prompt)
+            List<String> captions = groups.get(g).baseTriggers(rule.count(groups.get(g).rows().size())).stream().map(MemBenchCsv.Row::prompt)
                     .toList();
             base.add(captions);
             first[g] = next;

@@ -93,6 +93,7 @@ class MembenchCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("mb.csv:7:").contains("urls");
         assertThat(CliRun.of(tiny("--limit", "0").toArray(String[]::new)).err()).contains("--limit must be >= 1");
+        assertThat(CliRun.of(tiny("--base-triggers", "x").toArray(String[]::new)).err()).contains("--base-triggers");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 }
