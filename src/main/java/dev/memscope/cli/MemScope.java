@@ -18,6 +18,7 @@ public final class MemScope implements Runnable {
         GoldenCommand.class,
         ThroughputCommand.class,
         BenchCommand.class,
+        MembenchCommand.class,
     };
 
     @CommandLine.Spec

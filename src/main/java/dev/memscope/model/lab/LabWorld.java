@@ -117,6 +117,35 @@ public final class LabWorld {
 
     /** Builds a world from given prompt lists (the config's file keys are ignored). Deterministic in the seed. */
     public static LabWorld build(LabConfig config, List<String> memPrompts, List<String> nmemPrompts) {
+        return build(config, memPrompts, null, nmemPrompts);
+    }
+
+    /**
+     * Builds a world whose memorized training images are each captioned several ways (MemBench: one duplicated
+     * image per reference-image group, one memorized component per caption of the group). Components come in the
+     * order of the groups and of the captions inside each group, then the non-memorized prompts, then the generic
+     * components; the components of one group share one mean (the image), and each draws its own copy count and
+     * its own key. Everything else is as in {@link #build(LabConfig, List, List)}.
+     */
+    public static LabWorld buildGrouped(LabConfig config, List<List<String>> memorizedGroups,
+                                        List<String> nmemPrompts) {
+        List<String> mem = new ArrayList<>();
+        List<Integer> imageOf = new ArrayList<>();
+        for (int g = 0; g < memorizedGroups.size(); g++) {
+            if (memorizedGroups.get(g).isEmpty()) {
+                throw new IllegalArgumentException("memorized group " + g + " has no caption");
+            }
+            for (String caption : memorizedGroups.get(g)) {
+                mem.add(caption);
+                imageOf.add(g);
+            }
+        }
+        return build(config, mem, imageOf.stream().mapToInt(Integer::intValue).toArray(), nmemPrompts);
+    }
+
+    /** {@code memImage[i]}: which image memorized component i shows (null: each its own). */
+    private static LabWorld build(LabConfig config, List<String> memPrompts, int[] memImage,
+                                  List<String> nmemPrompts) {
         SplittableRandom root = new SplittableRandom(config.getLong("seed"));
         SplittableRandom rndImages = root.split();
         SplittableRandom rndCounts = root.split();
@@ -156,7 +185,19 @@ public final class LabWorld {
         float[] mu = new float[kk * d];
         double corr = config.getDouble("correlationLength");
         float meanScale = (float) config.getDouble("meanScale");
+        // Images are drawn in component order; a memorized component that shows an image already drawn (a
+        // grouped world) copies it instead of drawing, so ungrouped worlds draw exactly as before.
+        int[] firstOfImage = new int[nm];
+        java.util.Arrays.fill(firstOfImage, -1);
         for (int i = 0; i < kk; i++) {
+            int image = memImage != null && i < nm ? memImage[i] : -1;
+            if (image >= 0 && firstOfImage[image] >= 0) {
+                System.arraycopy(mu, firstOfImage[image] * d, mu, i * d, d);
+                continue;
+            }
+            if (image >= 0) {
+                firstOfImage[image] = i;
+            }
             SmoothField.fill(mu, i * d, c, h, w, corr, rndImages);
             for (int j = i * d; j < (i + 1) * d; j++) {
                 mu[j] *= meanScale;

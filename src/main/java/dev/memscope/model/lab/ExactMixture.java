@@ -1,0 +1,75 @@
+package dev.memscope.model.lab;
+
+import dev.memscope.model.Condition;
+import java.util.SplittableRandom;
+
+/**
+ * The lab's clean-data distribution {@code p(x0 | c) = sum_k pi_k(c) N(mu_k, sigma2_k I)} used directly, without
+ * a sampler: its mixture weights, its exact mean {@code E[x0 | c] = sum_k pi_k(c) mu_k} and exact draws (pick k
+ * with probability pi_k(c), then {@code mu_k + sqrt(sigma2_k) z}). MemBench's utility metrics compare what a
+ * (mitigated) sampler produces with these.
+ */
+public final class ExactMixture {
+    private final LabWorld world;
+
+    public ExactMixture(LabWorld world) {
+        this.world = world;
+    }
+
+    /** pi_k(c): the softmax of {@link LabWorld#logPrior}, in float64. */
+    public double[] weights(Condition c) {
+        double[] lp = world.logPrior(c);
+        double z = LabWorld.logSumExp(lp);
+        double[] w = new double[lp.length];
+        for (int k = 0; k < lp.length; k++) {
+            w[k] = Math.exp(lp[k] - z);
+        }
+        return w;
+    }
+
+    /** The exact conditional mean {@code sum_k pi_k(c) mu_k}, D elements in float64. */
+    public double[] mean(Condition c) {
+        double[] w = weights(c);
+        int d = world.dim();
+        float[] mu = world.mu();
+        double[] m = new double[d];
+        for (int k = 0; k < w.length; k++) {
+            if (w[k] == 0) {
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                m[j] += w[k] * mu[k * d + j];
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Writes n exact draws of {@code x0 ~ p(x0 | c)} into {@code out[offset .. offset + n*D)}; the draws are a
+     * function of the seed alone.
+     */
+    public void sample(Condition c, long seed, int n, float[] out, int offset) {
+        double[] w = weights(c);
+        double[] cdf = new double[w.length];
+        double acc = 0;
+        for (int k = 0; k < w.length; k++) {
+            acc += w[k];
+            cdf[k] = acc;
+        }
+        int d = world.dim();
+        float[] mu = world.mu();
+        double[] sigma2 = world.sigma2();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int s = 0; s < n; s++) {
+            double u = rnd.nextDouble() * acc;
+            int k = java.util.Arrays.binarySearch(cdf, u);
+            k = k >= 0 ? k : -k - 1;
+            k = Math.min(k, w.length - 1);
+            double sd = Math.sqrt(sigma2[k]);
+            int o = offset + s * d;
+            for (int j = 0; j < d; j++) {
+                out[o + j] = (float) (mu[k * d + j] + sd * SmoothField.gaussian(rnd));
+            }
+        }
+    }
+}
