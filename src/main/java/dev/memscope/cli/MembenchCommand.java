@@ -140,7 +140,8 @@ public final class MembenchCommand implements Callable<Integer> {
         }
         List<MemBenchGroups.Group> groups = MemBenchGroups.group(csvFile, rows);
         List<String> generalAll = PromptFiles.read(PromptFiles.locateShared(general));
-        LabConfig cfg = (config == null ? LabConfig.defaults() : LabConfig.read(config)).withAssignments(assignments);
+        LabConfig cfg = (config == null ? MemBenchLab.defaultConfig() : LabConfig.read(config, MemBenchLab.defaultConfig()))
+                .withAssignments(assignments);
         MemBenchLab lab = MemBenchLab.build(cfg, groups, BaseTriggerRule.parse(baseTriggers), generalAll);
         LabWorld w = lab.world();
         List<MemBenchRun.Trigger> triggers = triggers(lab);

@@ -23,6 +23,20 @@ import java.util.List;
 public record MemBenchLab(LabWorld world, List<MemBenchGroups.Group> groups, List<List<String>> baseTriggers,
                           int[] firstComponent) {
 
+    /**
+     * Text sharpness of the MemBench recipe. The detection lab's 1e5 pins a prompt's conditional to one component
+     * outright: copying then needs no guidance at all, the embedding gradient Wen et al. optimize underflows to
+     * zero and AMG's despecification (guidance down to 1) still samples the image. At 60 a trigger's conditional
+     * is a soft mixture that guidance sharpens into the copy, the mechanism the mitigations act on in Stable
+     * Diffusion; the calibration runs are in docs/membench.md.
+     */
+    public static final double DEFAULT_BETA = 60;
+
+    /** The lab defaults with the MemBench recipe's beta; --config and --set apply on top of this. */
+    public static LabConfig defaultConfig() {
+        return LabConfig.defaults().with("beta", DEFAULT_BETA);
+    }
+
     public static MemBenchLab build(LabConfig config, List<MemBenchGroups.Group> groups, int basePerGroup,
                                     List<String> generalPrompts) {
         return build(config, groups, BaseTriggerRule.fixed(basePerGroup), generalPrompts);

@@ -60,6 +60,7 @@ public final class MemBenchRun {
     private static final long GENERAL = 2;
     private static final long REFERENCE = 3;
     private static final long EXACT_AGAIN = 4;
+    private static final long TRAINING = 5;
 
     private final MemBenchLab lab;
     private final LabDenoiser model;
@@ -79,12 +80,34 @@ public final class MemBenchRun {
         this.kernels = kernels;
         this.settings = settings;
         LabWorld w = lab.world();
-        this.training = new TrainingImages(w.mu(), w.dim(), w.captions());
+        this.training = trainingImages(w);
         LinkedHashSet<String> vocab = new LinkedHashSet<>();
         for (String c : w.captions()) {
             vocab.addAll(TextEncoder.words(c));
         }
         this.vocabulary = List.copyOf(vocab);
+    }
+
+    /**
+     * The training set AMG searches, one image per component: a memorized component is one duplicated image (its
+     * mean); a broad component is a cluster of many different training images, represented by one exact draw of
+     * it (seeded by the component index). Its mean is no training image: a sample of the cluster sits at cosine
+     * ~0.3 from the mean (the mean carries 0.09 of the per-element variance, the cluster noise 0.9), inside AMG's
+     * threshold band 0.3..0.4, while its cosine to another image of the cluster is ~0.1, like an SSCD score between
+     * unrelated images.
+     */
+    static TrainingImages trainingImages(LabWorld w) {
+        int d = w.dim();
+        float[] images = new float[w.components() * d];
+        ExactMixture exact = new ExactMixture(w);
+        for (int k = 0; k < w.components(); k++) {
+            if (w.kind(k) == LabWorld.Kind.MEMORIZED) {
+                System.arraycopy(w.mu(), k * d, images, k * d, d);
+            } else {
+                exact.drawComponent(k, seed(TRAINING, k, 0), images, k * d);
+            }
+        }
+        return new TrainingImages(images, d, w.captions());
     }
 
     /** The context every mitigation is built with: the world's means and captions, all caption words. */

@@ -72,4 +72,21 @@ public final class ExactMixture {
             }
         }
     }
+
+    /**
+     * Writes one exact draw of component k, {@code mu_k + sqrt(sigma2_k) z}, into {@code out[offset .. offset + D)};
+     * a function of the seed alone. A broad component is a cluster of many training images: this is one of them.
+     */
+    public void drawComponent(int k, long seed, float[] out, int offset) {
+        if (k < 0 || k >= world.components()) {
+            throw new IllegalArgumentException("component " + k + " is not in [0, " + world.components() + ")");
+        }
+        int d = world.dim();
+        float[] mu = world.mu();
+        double sd = Math.sqrt(world.sigma2()[k]);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int j = 0; j < d; j++) {
+            out[offset + j] = (float) (mu[k * d + j] + sd * SmoothField.gaussian(rnd));
+        }
+    }
 }

@@ -113,7 +113,12 @@ public final class LabConfig {
      * can be reported by key).
      */
     public static LabConfig read(Path file) throws IOException {
-        LabConfig c = defaults();
+        return read(file, defaults());
+    }
+
+    /** As {@link #read(Path)}, over the given base config instead of the defaults (recipes with other defaults). */
+    public static LabConfig read(Path file, LabConfig base) throws IOException {
+        LabConfig c = base;
         JsonFactory f = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
         byte[] bytes;
         try {
