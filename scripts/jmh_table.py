@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarize a KernelBench JMH JSON result: op, backend, batch, median time, GB/s of compulsory traffic.
 DetectorBench rows (those with a `detector` param) get their own table: median ms per prompt and prompts/s.
+AmgOverheadBench rows (a `method` param) get theirs: median ms per DDIM step and the ratio to plain guidance.
 
 Compulsory traffic is what the operation cannot avoid: every input tensor read once and every output tensor
 written once, nothing for caches, write-allocate or scratch. It is the same for every backend, so GB/s compares
@@ -92,6 +93,21 @@ def detector_table(results):
                                                r["params"].get("batch", "-"), ms, 1e3 / ms if ms > 0 else 0.0))
 
 
+def mitigation_table(results):
+    """AmgOverheadBench rows: time per DDIM step (@OperationsPerInvocation(steps)), ratio to `none` of the run."""
+    ms = {}
+    for r in results:
+        metric = r["primaryMetric"]
+        ms[(r["params"]["method"], r["params"].get("backend", "?"))] = \
+            micros(metric, metric["scorePercentiles"]["50.0"]) / 1e3
+    header = "%-8s %-8s %16s %14s" % ("method", "backend", "median ms/step", "x plain DDIM")
+    print(header)
+    print("-" * len(header))
+    for (method, backend), v in sorted(ms.items(), key=lambda kv: (kv[0][1], kv[0][0] != "none", kv[0][0])):
+        base = ms.get(("none", backend))
+        print("%-8s %-8s %16.3f %14s" % (method, backend, v, "-" if not base else "%.2f" % (v / base)))
+
+
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
@@ -99,6 +115,13 @@ def main(argv):
         results = json.load(f)
     if not isinstance(results, list) or not results:
         raise SystemExit("%s holds no JMH results (did every benchmark fail?)" % argv[1])
+    mitigations = [r for r in results if "method" in r.get("params", {})]
+    results = [r for r in results if "method" not in r.get("params", {})]
+    if mitigations:
+        mitigation_table(mitigations)
+        if not results:
+            return
+        print()
     detectors = [r for r in results if "detector" in r.get("params", {})]
     results = [r for r in results if "detector" not in r.get("params", {})]
     if detectors:

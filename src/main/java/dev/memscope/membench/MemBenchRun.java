@@ -96,7 +96,7 @@ public final class MemBenchRun {
      * threshold band 0.3..0.4, while its cosine to another image of the cluster is ~0.1, like an SSCD score between
      * unrelated images.
      */
-    static TrainingImages trainingImages(LabWorld w) {
+    public static TrainingImages trainingImages(LabWorld w) {
         int d = w.dim();
         float[] images = new float[w.components() * d];
         ExactMixture exact = new ExactMixture(w);

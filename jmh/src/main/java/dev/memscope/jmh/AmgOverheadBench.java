@@ -7,8 +7,8 @@ import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.mitigate.Mitigation;
 import dev.memscope.mitigate.MitigationContext;
 import dev.memscope.mitigate.Mitigations;
-import dev.memscope.mitigate.TrainingImages;
-import dev.memscope.model.lab.LabConfig;
+import dev.memscope.membench.MemBenchLab;
+import dev.memscope.membench.MemBenchRun;
 import dev.memscope.model.lab.LabDenoiser;
 import dev.memscope.model.lab.LabWorld;
 import dev.memscope.tensor.TensorF32;
@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What adaptive memorization guidance costs per DDIM step over plain classifier-free guided DDIM, in one run: the
- * same default lab world (4 x 32 x 32, all 499 + 499 SD1 prompts and 1024 generic clusters, K = 2022), the same
+ * same lab world (the MemBench recipe's beta on the default world: 4 x 32 x 32, all 499 + 499 SD1 prompts and 1024
+ * generic clusters, K = 2022; AMG searches MemBench's training set, MemBenchRun.trainingImages), the same
  * batch of {@value #BATCH} memorized prompts and initial noise, the same sampler. One invocation samples the whole
  * {@value #STEPS}-step trajectory, so with {@code @OperationsPerInvocation} the score reads in milliseconds per
  * step and AMG's overhead is the ratio of the two rows.
@@ -66,7 +67,7 @@ public class AmgOverheadBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        LabWorld world = LabWorld.build(LabConfig.defaults());
+        LabWorld world = LabWorld.build(MemBenchLab.defaultConfig());
         int[] mem = world.indicesOf(LabWorld.Kind.MEMORIZED);
         prompts = new String[BATCH];
         seeds = new long[BATCH];
@@ -77,7 +78,7 @@ public class AmgOverheadBench {
         model = new LabDenoiser(world, Gemms.create(backend));
         kernels = Backends.create(backend);
         MitigationContext ctx = new MitigationContext(model, kernels,
-                new TrainingImages(world.mu(), world.dim(), world.captions()), List.of("photo"),
+                MemBenchRun.trainingImages(world), List.of("photo"),
                 DdimSampler.DEFAULT_GUIDANCE, STEPS);
         mitigation = Mitigations.create(method, ctx);
         sampler = new DdimSampler(model, kernels);
