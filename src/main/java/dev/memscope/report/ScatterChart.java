@@ -96,9 +96,17 @@ public final class ScatterChart implements ReportChart {
                 yMax = Math.max(yMax, p.y);
             }
         }
+        // An axis spans at least 10% of its largest magnitude, so differences at the level of rounding noise
+        // (methods that leave a metric unchanged) are not blown up across the whole plot.
+        double[] xr = atLeast(xMin, xMax);
+        double[] yr = atLeast(yMin, yMax);
+        xMin = xr[0];
+        xMax = xr[1];
+        yMin = yr[0];
+        yMax = yr[1];
         // Margins so markers and their labels stay inside the plot.
-        double xPad = (xMax - xMin == 0 ? Math.max(Math.abs(xMax), 1) : xMax - xMin) * 0.08;
-        double yPad = (yMax - yMin == 0 ? Math.max(Math.abs(yMax), 1) : yMax - yMin) * 0.12;
+        double xPad = (xMax - xMin) * 0.08;
+        double yPad = (yMax - yMin) * 0.12;
         s.setXAxisMin(xMin - xPad).setXAxisMax(xMax + xPad);
         s.setYAxisMin(yMin - yPad).setYAxisMax(yMax + yPad);
 
@@ -109,10 +117,45 @@ public final class ScatterChart implements ReportChart {
             XYSeries series = chart.addSeries(g.getKey(), x, y);
             series.setMarker(SeriesMarkers.CIRCLE);
             series.setMarkerColor(palette.colorFor(g.getKey()));
-            for (Point p : ps) {
-                chart.addAnnotation(new AnnotationText(p.label, p.x, p.y + yPad * 0.35, false));
+        }
+        // Points that (nearly) coincide would print their labels on top of each other: one joined label instead.
+        double xSpan = xMax - xMin + 2 * xPad;
+        double ySpan = yMax - yMin + 2 * yPad;
+        List<Point> all = new java.util.ArrayList<>();
+        groups.values().forEach(all::addAll);
+        boolean[] done = new boolean[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            if (done[i]) {
+                continue;
             }
+            Point p = all.get(i);
+            StringBuilder label = new StringBuilder(p.label);
+            List<Point> cluster = new java.util.ArrayList<>(List.of(p));
+            // Single linkage: a label is ~8% of the plot wide, so points closer than that share one label.
+            for (boolean grew = true; grew; ) {
+                grew = false;
+                for (int j = i + 1; j < all.size(); j++) {
+                    Point q = all.get(j);
+                    if (!done[j] && cluster.stream().anyMatch(c -> Math.abs(q.x - c.x) < 0.08 * xSpan
+                            && Math.abs(q.y - c.y) < 0.04 * ySpan)) {
+                        label.append(" / ").append(q.label);
+                        cluster.add(q);
+                        done[j] = true;
+                        grew = true;
+                    }
+                }
+            }
+            chart.addAnnotation(new AnnotationText(label.toString(), p.x, p.y + yPad * 0.35, false));
         }
         return Png.paint(chart, size);
+    }
+
+    private static double[] atLeast(double min, double max) {
+        double need = Math.max(0.1 * Math.max(Math.abs(min), Math.abs(max)), 1e-12);
+        if (max - min >= need) {
+            return new double[] {min, max};
+        }
+        double mid = 0.5 * (min + max);
+        return new double[] {mid - need / 2, mid + need / 2};
     }
 }
