@@ -27,7 +27,7 @@ if [[ "$suite" == refresh-baselines ]]; then
     kind="${BASELINE_KIND:-java-maven}"
     dir="jmh/baselines/$kind"
     mkdir -p "$dir"
-    for s in kernels lab detectors; do
+    for s in kernels lab detectors amg; do
         "$0" "$s" --quick "$@"
         latest="$(ls -t jmh/results/"$s"-*-quick.json | grep -v numpy | head -n 1)"
         cp "$latest" "$dir/$s.json"
