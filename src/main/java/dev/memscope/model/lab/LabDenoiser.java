@@ -378,6 +378,8 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
         double[] bound = new double[k];
         int[] cand = new int[k];
         double[] acc = new double[e];
+        double[] resp = new double[k];
+        double[] proj = new double[k];
         for (int r = 0; r < b; r++) {
             double[] lp = logPrior(conditions[r]);
             int xo = r * d;
@@ -386,34 +388,14 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
                 xn2 += (double) x[j] * x[j];
             }
             int nc = screen(level, lp, g, r * k, xn2, logits, bound, cand);
-            double[] l = new double[nc];
-            double[] p = new double[nc];
-            double m = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < nc; c++) {
-                int i = cand[c];
-                int mo = i * d;
-                double d2 = 0;
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    double diff = x[xo + j] - s * mu[mo + j];
-                    d2 += diff * diff;
-                    dot += diff * u[xo + j];
-                }
-                l[c] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
-                p[c] = dot / vk[i];
-                m = Math.max(m, l[c]);
-            }
-            double z = 0;
-            for (int c = 0; c < nc; c++) {
-                z += Math.exp(l[c] - m);
-            }
+            projectedPosterior(x, u, xo, mu, d, s, vk, logNorm, lp, cand, nc, resp, proj);
             double pbar = 0;
             for (int c = 0; c < nc; c++) {
-                pbar += Math.exp(l[c] - m) / z * p[c];
+                pbar += resp[c] * proj[c];
             }
             java.util.Arrays.fill(acc, 0.0);
             for (int c = 0; c < nc; c++) {
-                double w = Math.exp(l[c] - m) / z * (p[c] - pbar);
+                double w = resp[c] * (proj[c] - pbar);
                 if (w == 0) {
                     continue;
                 }
@@ -429,11 +411,14 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
         forwardPasses += b;
     }
 
-    /** The JVP of one row over its candidates, directly in float64. */
-    private static void exactJvpRow(float[] x, float[] u, int xo, float[] mu, int d, double s, double q, double[] vk,
-                                    double[] logNorm, double[] lp, int[] cand, int nc, double[] acc, float[] o) {
-        double[] l = new double[nc];
-        double[] p = new double[nc];
+    /**
+     * One row's posterior over its candidates, in float64 (log-sum-exp): {@code r[c]} the responsibility of component
+     * {@code cand[c]} and {@code p[c] = <x - s mu_i, u> / v_i}, the projection of its score term on the direction
+     * {@code u}. Both Jacobian products (latent and embedding) are built from these.
+     */
+    private static void projectedPosterior(float[] x, float[] u, int xo, float[] mu, int d, double s, double[] vk,
+                                           double[] logNorm, double[] lp, int[] cand, int nc, double[] r,
+                                           double[] p) {
         double m = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < nc; c++) {
             int i = cand[c];
@@ -445,24 +430,34 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
                 d2 += diff * diff;
                 dot += diff * u[xo + j];
             }
-            l[c] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
+            r[c] = lp[i] + logNorm[i] - d2 / (2 * vk[i]);
             p[c] = dot / vk[i];
-            m = Math.max(m, l[c]);
+            m = Math.max(m, r[c]);
         }
         double z = 0;
         for (int c = 0; c < nc; c++) {
-            z += Math.exp(l[c] - m);
+            z += Math.exp(r[c] - m);
         }
+        for (int c = 0; c < nc; c++) {
+            r[c] = Math.exp(r[c] - m) / z;
+        }
+    }
+
+    /** The JVP of one row over its candidates, directly in float64. */
+    private static void exactJvpRow(float[] x, float[] u, int xo, float[] mu, int d, double s, double q, double[] vk,
+                                    double[] logNorm, double[] lp, int[] cand, int nc, double[] acc, float[] o) {
+        double[] r = new double[nc];
+        double[] p = new double[nc];
+        projectedPosterior(x, u, xo, mu, d, s, vk, logNorm, lp, cand, nc, r, p);
         double pbar = 0;
         double invV = 0;
         for (int c = 0; c < nc; c++) {
-            double rc = Math.exp(l[c] - m) / z;
-            pbar += rc * p[c];
-            invV += rc / vk[cand[c]];
+            pbar += r[c] * p[c];
+            invV += r[c] / vk[cand[c]];
         }
         java.util.Arrays.fill(acc, 0.0);
         for (int c = 0; c < nc; c++) {
-            double w = Math.exp(l[c] - m) / z * (pbar - p[c]) / vk[cand[c]];
+            double w = r[c] * (pbar - p[c]) / vk[cand[c]];
             if (w == 0) {
                 continue;
             }
