@@ -16,14 +16,7 @@ public final class Cosine {
             na += x * x;
             nb += y * y;
         }
-        if (na == 0 || nb == 0) {
-            return 0;
-        }
-        double c = dot / Math.sqrt(na * nb);
-        if (!Double.isFinite(c)) {
-            throw new IllegalArgumentException("cosine similarity is " + c + " (non-finite input)");
-        }
-        return c;
+        return finish(dot, na, nb);
     }
 
     public static double of(float[] a, int offA, double[] b, int d) {
@@ -37,6 +30,10 @@ public final class Cosine {
             na += x * x;
             nb += y * y;
         }
+        return finish(dot, na, nb);
+    }
+
+    private static double finish(double dot, double na, double nb) {
         if (na == 0 || nb == 0) {
             return 0;
         }

@@ -57,19 +57,13 @@ public final class ExactMixture {
             cdf[k] = acc;
         }
         int d = world.dim();
-        float[] mu = world.mu();
-        double[] sigma2 = world.sigma2();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int s = 0; s < n; s++) {
             double u = rnd.nextDouble() * acc;
             int k = java.util.Arrays.binarySearch(cdf, u);
             k = k >= 0 ? k : -k - 1;
             k = Math.min(k, w.length - 1);
-            double sd = Math.sqrt(sigma2[k]);
-            int o = offset + s * d;
-            for (int j = 0; j < d; j++) {
-                out[o + j] = (float) (mu[k * d + j] + sd * SmoothField.gaussian(rnd));
-            }
+            draw(k, rnd, out, offset + s * d);
         }
     }
 
@@ -81,10 +75,14 @@ public final class ExactMixture {
         if (k < 0 || k >= world.components()) {
             throw new IllegalArgumentException("component " + k + " is not in [0, " + world.components() + ")");
         }
+        draw(k, new SplittableRandom(seed), out, offset);
+    }
+
+    /** {@code mu_k + sqrt(sigma2_k) z} into {@code out[offset .. offset + D)}, z from {@code rnd}. */
+    private void draw(int k, SplittableRandom rnd, float[] out, int offset) {
         int d = world.dim();
         float[] mu = world.mu();
         double sd = Math.sqrt(world.sigma2()[k]);
-        SplittableRandom rnd = new SplittableRandom(seed);
         for (int j = 0; j < d; j++) {
             out[offset + j] = (float) (mu[k * d + j] + sd * SmoothField.gaussian(rnd));
         }
