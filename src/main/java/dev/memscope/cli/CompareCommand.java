@@ -117,57 +117,80 @@ public final class CompareCommand implements Callable<Integer> {
             return compareOnnx(stdout);
         }
         LabWorld w = LabWorld.build(world.config());
-        List<String> pos = take(positives == null ? captions(w, LabWorld.Kind.MEMORIZED) : PromptFiles.read(positives));
-        List<String> neg = take(negatives == null ? captions(w, LabWorld.Kind.NONMEMORIZED) : PromptFiles.read(negatives));
-        List<String> prompts = new ArrayList<>(pos);
-        prompts.addAll(neg);
-        boolean[] labels = new boolean[prompts.size()];
-        java.util.Arrays.fill(labels, 0, pos.size(), true);
+        Run run = new Run(take(positives == null ? captions(w, LabWorld.Kind.MEMORIZED) : PromptFiles.read(positives)),
+                take(negatives == null ? captions(w, LabWorld.Kind.NONMEMORIZED) : PromptFiles.read(negatives)));
         List<String> names = detectors == null ? Detectors.names() : detectors;
 
         String backend = Backends.resolve(world.backend);
         stdout.printf(Locale.ROOT, "lab world: K = %d components, latent %dx%dx%d; %d positives vs %d negatives; "
-                        + "backend %s%n", w.components(), w.channels(), w.height(), w.width(), pos.size(), neg.size(),
+                        + "backend %s%n", w.components(), w.channels(), w.height(), w.width(), run.npos, run.nneg,
                 Backends.AUTO.equalsIgnoreCase(world.backend) ? Backends.describeAuto() : backend);
         stdout.flush();
 
-        List<Row> rows = new ArrayList<>();
-        Map<String, Roc> rocs = new LinkedHashMap<>();
-        Map<String, double[]> scores = new LinkedHashMap<>();
         try (LabDenoiser model = new LabDenoiser(w, Gemms.create(backend)); ScoreKernels k = Backends.create(backend)) {
             for (String name : names) {
-                Detector d = quick ? Detectors.createQuick(name) : Detectors.create(name);
-                rows.add(measure(d, model, k, prompts, labels, rocs, scores));
+                run.measure(quick ? Detectors.createQuick(name) : Detectors.create(name), model, k);
             }
         }
-        rows = withSpeedups(rows);
-        Table table = table(rows);
-        stdout.println();
-        stdout.print(table.toConsole());
-        stdout.flush();
         Map<String, Object> modelInfo = Map.of("kind", "lab", "components", w.components(),
                 "latent", List.of(w.channels(), w.height(), w.width()), "config", w.config().asMap());
         String about = String.format(Locale.ROOT, "Lab world with K = %d components, latents %dx%dx%d",
                 w.components(), w.channels(), w.height(), w.width());
-        write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "lab", pos.size(), neg.size(),
-                Map.of());
-        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
-        return 0;
+        return run.finish(stdout, modelInfo, about, "lab", Map.of());
     }
 
-    /** One detector's row: a short untimed warm-up, then the counted, timed run and its ROC. */
-    private Row measure(Detector d, dev.memscope.model.Denoiser model, ScoreKernels k, List<String> prompts,
-                        boolean[] labels, Map<String, Roc> rocs, Map<String, double[]> scores) {
-        // A short untimed run first, so ms/prompt measures compiled code, not the JIT warming up.
-        d.score(prompts.subList(0, Math.min(WARMUP_PROMPTS, prompts.size())),
-                new DetectionContext(model, k, batch, dev.memscope.progress.Progress.NONE));
-        CountingDenoiser counting = new CountingDenoiser(model);
-        Scores s = d.score(prompts, new DetectionContext(counting, k, batch, new ConsoleProgress()));
-        Roc roc = Roc.of(s.values(), labels);
-        rocs.put(d.name(), roc);
-        scores.put(d.name(), s.values());
-        return new Row(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
-                roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(), null);
+    /**
+     * One comparison: positives then negatives, every detector's row, ROC and scores as they are measured; then the
+     * table, the files and the console summary, the same for the lab, ONNX and replay paths.
+     */
+    private final class Run {
+        final List<String> prompts = new ArrayList<>();
+        final boolean[] labels;
+        final int npos;
+        final int nneg;
+        final List<Row> rows = new ArrayList<>();
+        final Map<String, Roc> rocs = new LinkedHashMap<>();
+        final Map<String, double[]> scores = new LinkedHashMap<>();
+
+        Run(List<String> positives, List<String> negatives) {
+            prompts.addAll(positives);
+            prompts.addAll(negatives);
+            npos = positives.size();
+            nneg = negatives.size();
+            labels = new boolean[prompts.size()];
+            java.util.Arrays.fill(labels, 0, npos, true);
+        }
+
+        /** One detector's row: a short untimed warm-up, then the counted, timed run and its ROC. */
+        void measure(Detector d, dev.memscope.model.Denoiser model, ScoreKernels k) {
+            // A short untimed run first, so ms/prompt measures compiled code, not the JIT warming up.
+            d.score(prompts.subList(0, Math.min(WARMUP_PROMPTS, prompts.size())),
+                    new DetectionContext(model, k, batch, dev.memscope.progress.Progress.NONE));
+            CountingDenoiser counting = new CountingDenoiser(model);
+            Scores s = d.score(prompts, new DetectionContext(counting, k, batch, new ConsoleProgress()));
+            Roc roc = Roc.of(s.values(), labels);
+            rocs.put(d.name(), roc);
+            scores.put(d.name(), s.values());
+            rows.add(new Row(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
+                    roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(),
+                    null));
+        }
+
+        /** Speed-ups, the table on stdout (and what was skipped), then every output file. */
+        Integer finish(PrintWriter stdout, Map<String, Object> modelInfo, String about, String kind,
+                       Map<String, String> skipped) throws Exception {
+            List<Row> done = withSpeedups(rows);
+            Table table = table(done);
+            stdout.println();
+            stdout.print(table.toConsole());
+            for (Map.Entry<String, String> e : skipped.entrySet()) {
+                stdout.println("skipped " + e.getKey() + ": " + e.getValue());
+            }
+            stdout.flush();
+            write(this, done, table, modelInfo, about, kind, skipped);
+            stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
+            return 0;
+        }
     }
 
     /**
@@ -185,19 +208,11 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(m.file() + ": compare needs prompts labelled mem and nmem (record "
                         + "with --mem and --nmem); it has " + mem.size() + " mem and " + nmem.size() + " nmem");
             }
-            List<String> pos = take(mem);
-            List<String> neg = take(nmem);
-            List<String> prompts = new ArrayList<>(pos);
-            prompts.addAll(neg);
-            boolean[] labels = new boolean[prompts.size()];
-            java.util.Arrays.fill(labels, 0, pos.size(), true);
+            Run run = new Run(take(mem), take(nmem));
             stdout.printf(Locale.ROOT, "replay %s: model %s, %s, latent %dx%dx%d; %d positives vs %d negatives; "
                     + "backend %s%n", replay, m.model(), m.predictionType().diffusersName, m.channels(), m.height(),
-                    m.width(), pos.size(), neg.size(), backend);
+                    m.width(), run.npos, run.nneg, backend);
             stdout.flush();
-            List<Row> rows = new ArrayList<>();
-            Map<String, Roc> rocs = new LinkedHashMap<>();
-            Map<String, double[]> scores = new LinkedHashMap<>();
             Map<String, String> skipped = new LinkedHashMap<>();
             for (String name : names) {
                 ReplayDetectors.Choice c = ReplayDetectors.choose(name, model.recorded());
@@ -205,16 +220,8 @@ public final class CompareCommand implements Callable<Integer> {
                     skipped.put(Detectors.create(name).name(), c.skipped());
                     continue;
                 }
-                rows.add(measure(c.detector(), model, k, prompts, labels, rocs, scores));
+                run.measure(c.detector(), model, k);
             }
-            rows = withSpeedups(rows);
-            Table table = table(rows);
-            stdout.println();
-            stdout.print(table.toConsole());
-            for (Map.Entry<String, String> e : skipped.entrySet()) {
-                stdout.println("skipped " + e.getKey() + ": " + e.getValue());
-            }
-            stdout.flush();
             Map<String, Object> modelInfo = new LinkedHashMap<>();
             modelInfo.put("kind", "replay");
             modelInfo.put("dir", replay.toString());
@@ -225,11 +232,8 @@ public final class CompareCommand implements Callable<Integer> {
             modelInfo.put("trajectorySteps", m.trajectorySteps());
             String about = String.format(Locale.ROOT, "Replay of `%s` recorded in `%s` (%s), latents %dx%dx%d",
                     m.model(), replay, m.predictionType().diffusersName, m.channels(), m.height(), m.width());
-            write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "replay", pos.size(), neg.size(),
-                    skipped);
+            return run.finish(stdout, modelInfo, about, "replay", skipped);
         }
-        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
-        return 0;
     }
 
     /**
@@ -237,14 +241,9 @@ public final class CompareCommand implements Callable<Integer> {
      * exact sharpness detector is replaced by its finite-difference form (same score, twice the passes).
      */
     private Integer compareOnnx(PrintWriter stdout) throws Exception {
-        List<String> pos = take(PromptFiles.read(positives != null ? positives
-                : PromptFiles.locateShared("sd1_mem.txt")));
-        List<String> neg = take(PromptFiles.read(negatives != null ? negatives
-                : PromptFiles.locateShared("sd1_nmem.txt")));
-        List<String> prompts = new ArrayList<>(pos);
-        prompts.addAll(neg);
-        boolean[] labels = new boolean[prompts.size()];
-        java.util.Arrays.fill(labels, 0, pos.size(), true);
+        Run run = new Run(take(PromptFiles.read(positives != null ? positives
+                : PromptFiles.locateShared("sd1_mem.txt"))),
+                take(PromptFiles.read(negatives != null ? negatives : PromptFiles.locateShared("sd1_nmem.txt"))));
         List<String> names = new ArrayList<>();
         for (String n : detectors == null ? Detectors.names() : detectors) {
             String key = n.trim().toLowerCase(Locale.ROOT);
@@ -254,20 +253,16 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         String backend = Backends.resolve(world.backend);
-        List<Row> rows = new ArrayList<>();
-        Map<String, Roc> rocs = new LinkedHashMap<>();
-        Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, Object> modelInfo = new LinkedHashMap<>();
         String about;
         try (dev.memscope.model.Denoiser model = OnnxModels.open(onnx, onnxProvider);
              ScoreKernels k = Backends.create(backend)) {
             stdout.printf(Locale.ROOT, "onnx model %s: %s, latent %dx%dx%d; %d positives vs %d negatives; backend %s%n",
-                    onnx, model.predictionType(), model.channels(), model.height(), model.width(), pos.size(),
-                    neg.size(), backend);
+                    onnx, model.predictionType(), model.channels(), model.height(), model.width(), run.npos,
+                    run.nneg, backend);
             stdout.flush();
             for (String name : names) {
-                Detector d = quick ? Detectors.createQuick(name) : Detectors.create(name);
-                rows.add(measure(d, model, k, prompts, labels, rocs, scores));
+                run.measure(quick ? Detectors.createQuick(name) : Detectors.create(name), model, k);
             }
             modelInfo.put("kind", "onnx");
             modelInfo.put("dir", onnx.toString());
@@ -277,14 +272,7 @@ public final class CompareCommand implements Callable<Integer> {
             about = String.format(Locale.ROOT, "ONNX model in `%s` (%s), latents %dx%dx%d", onnx,
                     model.predictionType(), model.channels(), model.height(), model.width());
         }
-        rows = withSpeedups(rows);
-        Table table = table(rows);
-        stdout.println();
-        stdout.print(table.toConsole());
-        stdout.flush();
-        write(rows, table, rocs, scores, prompts, labels, modelInfo, about, "onnx", pos.size(), neg.size(), Map.of());
-        stdout.println("\nwrote results.json, scores.csv, roc.png, speed.png, report.md to " + out);
-        return 0;
+        return run.finish(stdout, modelInfo, about, "onnx", Map.of());
     }
 
     private List<String> take(List<String> list) {
@@ -338,9 +326,14 @@ public final class CompareCommand implements Callable<Integer> {
         return t.build();
     }
 
-    private void write(List<Row> rows, Table table, Map<String, Roc> rocs, Map<String, double[]> scores,
-                       List<String> prompts, boolean[] labels, Map<String, Object> modelInfo, String about,
-                       String kind, int npos, int nneg, Map<String, String> skipped) throws Exception {
+    private void write(Run run, List<Row> rows, Table table, Map<String, Object> modelInfo, String about,
+                       String kind, Map<String, String> skipped) throws Exception {
+        Map<String, Roc> rocs = run.rocs;
+        Map<String, double[]> scores = run.scores;
+        List<String> prompts = run.prompts;
+        boolean[] labels = run.labels;
+        int npos = run.npos;
+        int nneg = run.nneg;
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("model", modelInfo);
         results.put("positives", npos);
