@@ -9,6 +9,7 @@ import dev.memscope.kernels.cpu.VectorGemm;
 import dev.memscope.model.Condition;
 import dev.memscope.model.lab.LabDenoiser;
 import dev.memscope.model.lab.LabWorld;
+import dev.memscope.model.lab.MixtureEpsReference;
 import dev.memscope.model.lab.TextEncoder;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
@@ -275,36 +276,7 @@ class AdaptiveMemorizationGuidanceTest {
 
     /** The mixture's eps in float64 from its definition (docs/lab.md), for log prior weights lp. */
     private double[] eps64(double[] x, int t, double[] lp) {
-        double abar = NoiseSchedule.stableDiffusion().alphabar(t);
-        double s = Math.sqrt(abar);
-        int k = world.components();
-        int d = world.dim();
-        float[] mu = world.mu();
-        double[] l = new double[k];
-        double[] v = new double[k];
-        double m = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-            v[i] = abar * world.sigma2()[i] + 1 - abar;
-            double d2 = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = x[j] - s * mu[i * d + j];
-                d2 += diff * diff;
-            }
-            l[i] = lp[i] - 0.5 * d * Math.log(2 * Math.PI * v[i]) - d2 / (2 * v[i]);
-            m = Math.max(m, l[i]);
-        }
-        double z = 0;
-        for (int i = 0; i < k; i++) {
-            z += Math.exp(l[i] - m);
-        }
-        double[] eps = new double[d];
-        for (int i = 0; i < k; i++) {
-            double w = Math.exp(l[i] - m) / z / v[i];
-            for (int j = 0; j < d; j++) {
-                eps[j] += Math.sqrt(1 - abar) * w * (x[j] - s * mu[i * d + j]);
-            }
-        }
-        return eps;
+        return MixtureEpsReference.eps(world, x, t, lp);
     }
 
     private double cosine(double[] x, int image) {

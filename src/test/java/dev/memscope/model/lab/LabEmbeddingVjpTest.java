@@ -127,46 +127,24 @@ class LabEmbeddingVjpTest {
         return x;
     }
 
-    /** Float64 eps of the mixture at x (row at xo) for the embedding c: the definition, nothing screened. */
+    /** Float64 eps of the mixture at x (row at xo) for the embedding c: log prior log n_k + beta <c, e_k>. */
     private double[] eps64(float[] x, int xo, int t, double[] c) {
-        double abar = NoiseSchedule.stableDiffusion().alphabar(t);
-        double s = Math.sqrt(abar);
-        double q = Math.sqrt(1 - abar);
         int k = world.components();
-        int d = world.dim();
         int e = world.embeddingDim();
-        float[] mu = world.mu();
         float[] keys = world.emb();
-        double[] l = new double[k];
-        double[] v = new double[k];
-        double m = Double.NEGATIVE_INFINITY;
+        double[] lp = new double[k];
         for (int i = 0; i < k; i++) {
             double dot = 0;
             for (int j = 0; j < e; j++) {
                 dot += c[j] * keys[i * e + j];
             }
-            v[i] = abar * world.sigma2()[i] + 1 - abar;
-            double d2 = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = x[xo + j] - s * mu[i * d + j];
-                d2 += diff * diff;
-            }
-            l[i] = Math.log(world.counts()[i]) + world.beta() * dot - 0.5 * d * Math.log(2 * Math.PI * v[i])
-                    - d2 / (2 * v[i]);
-            m = Math.max(m, l[i]);
+            lp[i] = Math.log(world.counts()[i]) + world.beta() * dot;
         }
-        double z = 0;
-        for (int i = 0; i < k; i++) {
-            z += Math.exp(l[i] - m);
+        double[] xd = new double[world.dim()];
+        for (int j = 0; j < xd.length; j++) {
+            xd[j] = x[xo + j];
         }
-        double[] eps = new double[d];
-        for (int i = 0; i < k; i++) {
-            double w = Math.exp(l[i] - m) / z / v[i];
-            for (int j = 0; j < d; j++) {
-                eps[j] += q * w * (x[xo + j] - s * mu[i * d + j]);
-            }
-        }
-        return eps;
+        return MixtureEpsReference.eps(world, xd, t, lp);
     }
 
     private static double dot(float[] a, int ao, double[] b) {
