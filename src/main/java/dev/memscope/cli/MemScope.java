@@ -19,6 +19,7 @@ public final class MemScope implements Runnable {
         ThroughputCommand.class,
         BenchCommand.class,
         MembenchCommand.class,
+        SampleCommand.class,
     };
 
     @CommandLine.Spec

@@ -117,7 +117,9 @@ public final class OnnxDenoiser implements Denoiser {
                         + OnnxGraph.shape(timestepDims) + "; expected a scalar or [batch]");
             }
             Map<String, NodeInfo> outputs = OnnxGraph.outputs(session);
-            output = outputs.keySet().iterator().next();
+            // diffusers names the noise prediction out_sample; graphs may add outputs after it (the testbed's
+            // cross-attention probabilities), which predict() neither requests nor reads
+            output = outputs.containsKey("out_sample") ? "out_sample" : outputs.keySet().iterator().next();
         } catch (RuntimeException ex) {
             closeQuietly();
             throw ex;
@@ -259,7 +261,7 @@ public final class OnnxDenoiser implements Denoiser {
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
             in.put(TIMESTEP, timestepTensor(t, b));
-            try (OrtSession.Result r = session.run(in)) {
+            try (OrtSession.Result r = session.run(in, java.util.Set.of(output))) {
                 OnnxValue v = r.get(0);
                 if (!(v instanceof OnnxTensor y) || y.getInfo().getNumElements() != x.length) {
                     throw new IllegalArgumentException(file + ": output " + output + " is " + v.getInfo()
