@@ -32,6 +32,7 @@ public final class AnisotropyDetector implements Detector {
     private final int images;
     private final long seed;
     private final double[] weights;
+    private final String name;
 
     /** Paper defaults: one shared image, weights chosen by the model's prediction type. */
     public AnisotropyDetector() {
@@ -40,6 +41,22 @@ public final class AnisotropyDetector implements Detector {
 
     /** {@code weights} = {g1, g2}, or null for the defaults of the model's prediction type. */
     public AnisotropyDetector(int images, long seed, double[] weights) {
+        this(images, seed, weights, "anisotropy");
+    }
+
+    /**
+     * The score's terms alone, for reports that show what each contributes: {@code anisotropy-n} (g = (1, 0), the
+     * guidance magnitude) and {@code anisotropy-a} (g = (0, 1), the alignment).
+     */
+    public static AnisotropyDetector term(String term, int images) {
+        return switch (term) {
+            case "n" -> new AnisotropyDetector(images, DEFAULT_SEED, new double[] {1, 0}, "anisotropy-n");
+            case "a" -> new AnisotropyDetector(images, DEFAULT_SEED, new double[] {0, 1}, "anisotropy-a");
+            default -> throw new IllegalArgumentException("anisotropy has terms n and a, not '" + term + "'");
+        };
+    }
+
+    private AnisotropyDetector(int images, long seed, double[] weights, String name) {
         if (images < 1) {
             throw new IllegalArgumentException("anisotropy: images per prompt must be >= 1, got " + images);
         }
@@ -49,11 +66,12 @@ public final class AnisotropyDetector implements Detector {
         this.images = images;
         this.seed = seed;
         this.weights = weights == null ? null : weights.clone();
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "anisotropy";
+        return name;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
  * <li>{@code wen-full}: 4 generations, 50 steps, 400 passes;</li>
  * <li>{@code sharpness}: 1 shared image, exact JVP (needs a {@link dev.memscope.model.JacobianDenoiser}), 4 passes;
  *   {@code sharpness-fd} (not in {@link #names()}): central differences for black-box models, 6 passes;</li>
+ * <li>{@code anisotropy-n}, {@code anisotropy-a} (not in {@link #names()}): anisotropy's two terms alone;</li>
  * <li>{@code carlini}: 8 generations, 50 steps, 800 passes.</li>
  * </ul>
  * {@link #create(String, int)} overrides the images / generations per prompt (the quick comparison lowers them).
@@ -33,7 +34,7 @@ public final class Detectors {
     /** The paper's default images (or generations) per prompt. */
     public static int defaultImages(String name) {
         return switch (canonical(name)) {
-            case "anisotropy", "sharpness", "sharpness-fd" -> 1;
+            case "anisotropy", "anisotropy-n", "anisotropy-a", "sharpness", "sharpness-fd" -> 1;
             case "wen-first", "wen-full" -> WenDetector.DEFAULT_GENERATIONS;
             case "carlini" -> CarliniDetector.DEFAULT_GENERATIONS;
             default -> throw unknown(name);
@@ -64,6 +65,8 @@ public final class Detectors {
         int n = images == 0 ? defaultImages(key) : images;
         return switch (key) {
             case "anisotropy" -> new AnisotropyDetector(n, AnisotropyDetector.DEFAULT_SEED, null);
+            case "anisotropy-n" -> AnisotropyDetector.term("n", n);
+            case "anisotropy-a" -> AnisotropyDetector.term("a", n);
             case "wen-first" -> WenDetector.firstStep(n);
             case "wen-full" -> WenDetector.fullTrajectory(n);
             case "sharpness" -> new SharpnessDetector(n, SharpnessDetector.DEFAULT_SEED, SharpnessDetector.Mode.EXACT);
@@ -83,6 +86,6 @@ public final class Detectors {
 
     private static IllegalArgumentException unknown(String name) {
         return new IllegalArgumentException("unknown detector '" + name + "'; known: " + String.join(", ", NAMES)
-                + ", sharpness-fd");
+                + ", sharpness-fd, anisotropy-n, anisotropy-a");
     }
 }
