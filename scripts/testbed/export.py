@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Exports the trained testbed to ONNX in the flat layout MemScope's --onnx reads (docs/real-models.md):
+
+  onnx/unet.onnx            sample [B,3,16,16], timestep int64 [B], encoder_hidden_states [B,T,D] -> out_sample,
+                            then the cross-attention probabilities of each transformer (attn_down8, attn_down4,
+                            attn_mid, attn_up4, attn_up8: [B, HW, T], mean over heads) as optional extra outputs
+  onnx/text_encoder.onnx    input_ids int64 [B,T] -> last_hidden_state [B,T,D]
+  onnx/vocab.json, merges.txt, tokenizer_config.json     the CLIP-layout BPE (model_max_length T)
+  onnx/scheduler_config.json                             SD's scaled_linear schedule, epsilon prediction
+  onnx/config.json                                       sample_size, in_channels, cross_attention_dim
+
+  /usr/bin/python3 scripts/testbed/export.py [--train models/testbed/train] [--out models/testbed/onnx]
+The folder is written beside the target and renamed into place, so a failed export leaves the old one."""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import model  # noqa: E402
+
+OPSET = 17
+TOKENIZER_FILES = ("vocab.json", "merges.txt", "tokenizer_config.json")
+
+
+def load(train_dir, dtype=torch.float32):
+    ck = torch.load(os.path.join(train_dir, "checkpoint.pt"))
+    r = ck["recipe"]
+    text = model.TextEncoder(ck["vocab_size"])
+    unet = model.UNet(widths=tuple(r["widths"]))
+    text.load_state_dict(ck["text"])
+    unet.load_state_dict(ck["unet"])
+    return text.to(dtype).eval(), unet.to(dtype).eval()
+
+
+def export(train_dir, out):
+    text, unet = load(train_dir)
+    unet.attention_outputs = True
+    T, D = model.MAX_LENGTH, model.TEXT_DIM
+    ids = torch.zeros(2, T, dtype=torch.int64)
+    torch.onnx.export(text, (ids,), os.path.join(out, "text_encoder.onnx"), input_names=["input_ids"],
+                      output_names=["last_hidden_state"], opset_version=OPSET,
+                      dynamic_axes={"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+    x = torch.randn(2, model.CHANNELS, model.RES, model.RES)
+    t = torch.tensor([981, 41], dtype=torch.int64)
+    ehs = torch.randn(2, T, D)
+    names = ["out_sample"] + list(model.UNet.ATTENTION_LAYERS)
+    axes = {"sample": {0: "batch"}, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch"}}
+    axes.update({n: {0: "batch"} for n in names})
+    torch.onnx.export(unet, (x, t, ehs), os.path.join(out, "unet.onnx"),
+                      input_names=["sample", "timestep", "encoder_hidden_states"], output_names=names,
+                      opset_version=OPSET, dynamic_axes=axes)
+    for f in TOKENIZER_FILES:
+        shutil.copy(os.path.join(train_dir, f), out)
+    with open(os.path.join(out, "scheduler_config.json"), "w") as f:
+        json.dump({"_class_name": "DDIMScheduler", "prediction_type": "epsilon", "num_train_timesteps": 1000,
+                   "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012,
+                   "steps_offset": 1, "set_alpha_to_one": False, "clip_sample": False}, f, indent=1)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump({"_class_name": "MemScopeTestbedUNet", "sample_size": model.RES, "in_channels": model.CHANNELS,
+                   "out_channels": model.CHANNELS, "cross_attention_dim": D,
+                   "attention_outputs": list(model.UNet.ATTENTION_LAYERS)}, f, indent=1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", default=os.path.join(HERE, "..", "..", "models", "testbed", "train"))
+    ap.add_argument("--out", default=os.path.join(HERE, "..", "..", "models", "testbed", "onnx"))
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".onnx.", dir=parent)
+    try:
+        export(a.train, tmp)
+        if os.path.lexists(out):
+            if not os.path.isdir(out) or os.path.islink(out):
+                raise SystemExit(f"{out} exists and is not a folder; not replacing it")
+            old = out + ".old"
+            os.rename(out, old)
+            os.rename(tmp, out)
+            shutil.rmtree(old)
+        else:
+            os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print("exported", out)
+
+
+if __name__ == "__main__":
+    main()

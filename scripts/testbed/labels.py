@@ -1,0 +1,266 @@
+#!/usr/bin/python3
+"""Ground truth by generation (docs/testbed.md, "Labels"): which testbed captions make the model copy.
+
+  1. prompts:  /usr/bin/python3 scripts/testbed/labels.py prompts --out DIR
+               writes DIR/captions.txt (one caption a line) and DIR/captions.json (role, item, copies per caption):
+               every caption of every duplicated, singleton and held-out item, novel captions (training words in
+               combinations no training caption has), and a seeded sample of concept captions.
+  2. sample:   scripts/memscope sample --onnx models/testbed/onnx --prompts DIR/captions.txt --seeds 4
+               --seed 777000 --out DIR/samples.npy     (MemScope's DDIM, 50 steps, guidance 7.5)
+  3. label:    /usr/bin/python3 scripts/testbed/labels.py label --dir DIR --out models/testbed
+               writes labels.csv, ground_truth.json, copy_vs_duplication.png, copy_distance_hist.png, gallery.png
+
+The copy measure is colour-normalised: each image's channels are standardised (mean 0, variance 1 per channel)
+before the Euclidean distance (per pixel-channel RMS), so a generation with the right structure under a colour
+cast or contrast change is still near its training image. A generation COPIES when its nearest training image is
+its caption's own item image and that distance is below TAU. TAU is fixed from the training images alone, before
+any generation is looked at: half the median distance from an item image to its nearest other training image.
+A caption is MEMORIZED when at least half of its generations copy. Held-out and novel captions have no training
+image of their own; for them (and every caption) we also report whether a generation lies within TAU of ANY
+training image.
+"""
+import argparse
+import csv
+import json
+import os
+import random
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import data  # noqa: E402
+
+N_CONCEPT_CAPTIONS = 100
+MEMORIZED_SHARE = 0.5
+
+
+def standardise(imgs):
+    """[N, 3, H, W] float in [-1, 1] -> [N, 3*H*W] per-channel standardised, float64."""
+    x = imgs.reshape(imgs.shape[0], 3, -1).astype(np.float64)
+    x = (x - x.mean(axis=2, keepdims=True)) / (x.std(axis=2, keepdims=True) + 0.05)
+    return x.reshape(x.shape[0], -1)
+
+
+def distances(a, b):
+    """RMS distance between rows of standardised a [N, F] and b [M, F]."""
+    d2 = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.maximum(d2, 0.0) / a.shape[1])
+
+
+def border_colour(img):
+    """The named background colour nearest to the mean of the image's outer ring of pixels ([3, H, W] in [-1, 1])."""
+    ring = np.concatenate([img[:, 0, :], img[:, -1, :], img[:, 1:-1, 0], img[:, 1:-1, -1]], axis=1)
+    rgb = (ring.mean(axis=1) + 1) * 127.5
+    return min(data.COLOURS, key=lambda c: float(np.sum((np.array(data.COLOURS[c]) - rgb) ** 2)))
+
+
+def to_unit(imgs_uint8):
+    return imgs_uint8.transpose(0, 3, 1, 2).astype(np.float64) / 127.5 - 1.0
+
+
+def prompts(out):
+    d = data.split()
+    rows = []
+    for i, it in enumerate(d["items"]):
+        for k, cap in enumerate(it["captions"]):
+            copies = 0 if it["copies"] == 0 else len(range(k, it["copies"], len(it["captions"])))
+            rows.append({"caption": cap, "role": it["role"], "item": i, "copies": copies})
+    for cap in data.novel_captions(d):
+        rows.append({"caption": cap, "role": "novel", "item": -1, "copies": 0})
+    rng = random.Random(data.SEED + 2)
+    singles = [ci for ci in d["concept_images"] if " and " not in ci["caption"]]
+    seen = set()
+    for ci in rng.sample(singles, 4 * N_CONCEPT_CAPTIONS):
+        if ci["caption"] not in seen and len(seen) < N_CONCEPT_CAPTIONS:
+            seen.add(ci["caption"])
+            n = sum(1 for c in d["concept_images"] if c["caption"] == ci["caption"])
+            rows.append({"caption": ci["caption"], "role": "concept", "item": -1, "copies": n,
+                         "concept": ci["concept"]})
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "captions.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(r["caption"] for r in rows) + "\n")
+    with open(os.path.join(out, "captions.json"), "w", encoding="utf-8") as f:
+        json.dump(rows, f, indent=0)
+    print(f"{len(rows)} captions -> {out}")
+
+
+def label(folder, out, seeds):
+    d = data.split()
+    rows = json.load(open(os.path.join(folder, "captions.json"), encoding="utf-8"))
+    samples = np.load(os.path.join(folder, "samples.npy"))
+    n = len(rows)
+    if samples.shape[0] != n * seeds:
+        raise SystemExit(f"{folder}/samples.npy has {samples.shape[0]} samples; {n} captions x {seeds} seeds expected")
+    gens = np.clip(samples, -1.0, 1.0)
+    # unique training images: concept images, then items with copies > 0
+    concept_imgs = to_unit(np.stack([data.render(ci["comp"]) for ci in d["concept_images"]]))
+    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
+    item_imgs = to_unit(np.stack([data.render(d["items"][i]["comp"]) for i in item_ids]))
+    train = np.concatenate([concept_imgs, item_imgs])
+    train_item = np.array([-1] * len(concept_imgs) + item_ids)
+    train_concept = np.array([ci["concept"] for ci in d["concept_images"]] + [-1] * len(item_ids))
+    zt = standardise(train)
+
+    # TAU from the training images alone
+    zi = standardise(item_imgs)
+    dd = distances(zi, zt)
+    for k in range(len(item_ids)):
+        dd[k, len(concept_imgs) + k] = np.inf
+    tau = 0.5 * float(np.median(dd.min(axis=1)))
+
+    zg = standardise(gens)
+    dg = distances(zg, zt)
+    nearest = dg.argmin(axis=1)
+    nearest_d = dg.min(axis=1)
+    names = [c["name"] for c in d["concepts"]]
+    # nearest-concept classification: 5 nearest concept images vote
+    dc = dg[:, :len(concept_imgs)]
+    top5 = np.argsort(dc, axis=1)[:, :5]
+
+    out_rows, self_d, other_d = [], [], []
+    learned, background = {}, {}
+    for r_i, r in enumerate(rows):
+        g = slice(r_i * seeds, (r_i + 1) * seeds)
+        copies_own, copies_any = 0, 0
+        for j in range(g.start, g.stop):
+            any_copy = nearest_d[j] < tau
+            copies_any += int(any_copy)
+            if r["item"] >= 0 and r["copies"] > 0:
+                own = len(concept_imgs) + item_ids.index(r["item"])
+                if train_item[nearest[j]] == r["item"] and any_copy:
+                    copies_own += 1
+                if r["role"] == "duplicated":
+                    self_d.append(dg[j, own])
+                    mask = np.ones(len(zt), bool)
+                    mask[own] = False
+                    other_d.append(dg[j, mask].min())
+        rate = copies_own / seeds
+        r.update({"copy_rate": rate, "any_copy_rate": copies_any / seeds,
+                  "memorized": int(r["role"] in ("duplicated", "singleton") and rate >= MEMORIZED_SHARE)})
+        # is the named concept shown? (the first concept named in the caption)
+        want = None
+        if r["role"] == "concept":
+            want = r["concept"]
+        elif r["item"] >= 0:
+            want = names.index(d["items"][r["item"]]["name"])
+        elif r["role"] == "novel":
+            want = next((names.index(nm) for nm in sorted(names, key=len, reverse=True) if nm in r["caption"]), None)
+        if want is not None:
+            hits = 0
+            for j in range(g.start, g.stop):
+                votes = np.bincount(train_concept[top5[j]], minlength=len(names))
+                hits += int(votes.argmax() == want)
+            learned.setdefault(r["role"] if not r["memorized"] else "memorized", []).append(hits / seeds)
+        colour = next((c for c in data.COLOURS if f" on a {c} background" in r["caption"]), None)
+        if colour is not None:
+            hits = sum(int(border_colour(gens[j]) == colour) for j in range(g.start, g.stop))
+            background.setdefault(r["role"], []).append(hits / seeds)
+        out_rows.append(r)
+
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "labels.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["caption", "role", "item", "copies", "copy_rate", "memorized"])
+        for r in out_rows:
+            if r["role"] == "concept":
+                continue
+            w.writerow([r["caption"], r["role"], r["item"], r["copies"], f"{r['copy_rate']:.2f}", r["memorized"]])
+    summary = {"tau": tau, "seeds": seeds, "captions": len(rows),
+               "memorized_captions": sum(r["memorized"] for r in out_rows),
+               "by_role": {}, "concept_accuracy": {k: float(np.mean(v)) for k, v in learned.items()},
+               "concept_chance": 1.0 / len(names),
+               "background_accuracy": {k: float(np.mean(v)) for k, v in background.items()},
+               "background_chance": 1.0 / len(data.COLOURS)}
+    for role in ("duplicated", "singleton", "heldout", "novel", "concept"):
+        rr = [r for r in out_rows if r["role"] == role]
+        if rr:
+            summary["by_role"][role] = {"captions": len(rr), "memorized": sum(r["memorized"] for r in rr),
+                                        "mean_copy_rate": float(np.mean([r["copy_rate"] for r in rr])),
+                                        "captions_with_any_copy": sum(r["any_copy_rate"] > 0 for r in rr),
+                                        "mean_any_copy_rate": float(np.mean([r["any_copy_rate"] for r in rr]))}
+    with open(os.path.join(out, "ground_truth.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    plots(out, out_rows, np.array(self_d), np.array(other_d), tau, gens, seeds, d, rows)
+    print(json.dumps(summary, indent=1))
+
+
+def plots(out, rows, self_d, other_d, tau, gens, seeds, d, all_rows):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    dup = [r for r in rows if r["role"] in ("duplicated", "singleton")]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    x = np.array([max(r["copies"], 1) for r in dup], float)
+    y = np.array([r["copy_rate"] for r in dup])
+    jitter = np.random.default_rng(0).uniform(-0.02, 0.02, len(y))
+    ax.scatter(x, y + jitter, s=12, alpha=0.6, c=["C3" if r["memorized"] else "C0" for r in dup])
+    edges = np.unique(np.round(np.logspace(0, np.log10(x.max() + 1), 9)))
+    mids, means = [], []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (x >= lo) & (x < hi)
+        if m.any():
+            mids.append(np.sqrt(lo * hi)); means.append(y[m].mean())
+    ax.plot(mids, means, "k-o", lw=1.5, ms=4, label="mean per bin")
+    ax.axhline(MEMORIZED_SHARE, color="gray", ls=":", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("training copies of the caption (image, caption) pair")
+    ax.set_ylabel(f"copy rate ({seeds} generations)")
+    ax.set_title("testbed: memorization vs duplication (red: memorized)")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "copy_vs_duplication.png"), dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bins = np.linspace(0, max(self_d.max(), other_d.max()) * 1.02, 60)
+    ax.hist(self_d, bins=bins, alpha=0.6, label="generation to its own training image")
+    ax.hist(other_d, bins=bins, alpha=0.6, label="generation to nearest other training image")
+    ax.axvline(tau, color="k", ls="--", label=f"TAU = {tau:.3f}")
+    ax.set_xlabel("colour-normalised RMS distance")
+    ax.set_ylabel("generations (captions of duplicated items)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "copy_distance_hist.png"), dpi=110)
+    plt.close(fig)
+
+    # gallery: 8 memorized, 8 not memorized duplicated, 8 held-out: training image | 4 generations
+    def img(a):
+        return ((np.clip(a, -1, 1) + 1) * 127.5).astype(np.uint8).transpose(1, 2, 0)
+    index = {r["caption"]: i for i, r in enumerate(all_rows)}
+    pick = [r for r in rows if r["memorized"]][:8] + \
+           [r for r in rows if r["role"] == "duplicated" and not r["memorized"]][:8] + \
+           [r for r in rows if r["role"] == "heldout"][:8]
+    tiles = []
+    blank = np.full((16, 16, 3), 255, np.uint8)
+    for r in pick:
+        own = img(to_unit(data.render(d["items"][r["item"]]["comp"])[None])[0]) if r["item"] >= 0 else blank
+        i = index[r["caption"]]
+        row = [own, blank[:, :4]] + [img(gens[i * seeds + s]) for s in range(seeds)]
+        tiles.append(np.concatenate(row, 1))
+    if tiles:
+        grid = np.concatenate(tiles, 0)
+        from PIL import Image
+        Image.fromarray(grid).resize((grid.shape[1] * 6, grid.shape[0] * 6), Image.NEAREST).save(
+            os.path.join(out, "gallery.png"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prompts")
+    p.add_argument("--out", required=True)
+    q = sub.add_parser("label")
+    q.add_argument("--dir", required=True)
+    q.add_argument("--out", required=True)
+    q.add_argument("--seeds", type=int, default=4)
+    a = ap.parse_args()
+    if a.cmd == "prompts":
+        prompts(a.out)
+    else:
+        label(a.dir, a.out, a.seeds)
+
+
+if __name__ == "__main__":
+    main()

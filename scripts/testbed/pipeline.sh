@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The testbed from a trained checkpoint to committed artefacts (docs/testbed.md), in order:
+#   export to ONNX -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
+#   scripts/testbed/pipeline.sh [WORK_DIR]      (WORK_DIR keeps the samples, default /tmp/testbed-gt)
+# Training itself is scripts/testbed/train.py (about an hour on 2 cores); run it first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+work="${1:-/tmp/testbed-gt}"
+py=/usr/bin/python3
+models=models/testbed
+step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)" >&2; }
+
+step "export ONNX"
+$py scripts/testbed/export.py --train $models/train --out $models/onnx
+step "ground-truth prompts"
+$py scripts/testbed/labels.py prompts --out "$work"
+step "sample every caption (MemScope DDIM, 50 steps, guidance 7.5, 4 seeds)"
+scripts/memscope sample --onnx $models/onnx --prompts "$work/captions.txt" --seeds 4 --seed 777000 \
+    --chunk 64 --out "$work/samples.npy"
+step "labels"
+$py scripts/testbed/labels.py label --dir "$work" --out $models
+step "sha256 sums"
+(cd $models && sha256sum onnx/* labels.csv > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
+step "reference scores (PyTorch float64)"
+$py scripts/testbed/reference_scores.py --models $models
+step "done"
