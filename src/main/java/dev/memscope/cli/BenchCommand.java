@@ -5,6 +5,8 @@ import dev.memscope.bench.BenchReport;
 import dev.memscope.bench.JmhResult;
 import dev.memscope.bench.JmhResults;
 import dev.memscope.bench.Verdict;
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.report.Align;
 import dev.memscope.report.CellFormat;
 import dev.memscope.report.Table;
@@ -155,6 +157,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputPaths.requireFolder("--out", out, files.toArray(Path[]::new));
             List<JmhResult> all = new ArrayList<>();
             for (Path f : files) {
                 all.addAll(JmhResults.read(f));
@@ -162,7 +165,13 @@ public final class BenchCommand implements Runnable {
             BenchReport report = new BenchReport(all, files.stream().map(Path::toString).toList(),
                     bandwidth == null ? Double.NaN : bandwidth);
             PrintWriter o = spec.commandLine().getOut();
-            for (Path p : report.write(out)) {
+            List<Path> written = new ArrayList<>();
+            OutputFolder.write(out, tmp -> {
+                for (Path p : report.write(tmp)) {
+                    written.add(out.resolve(tmp.relativize(p)));
+                }
+            });
+            for (Path p : written) {
                 o.println("wrote " + p);
             }
             o.flush();
