@@ -59,14 +59,7 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--config, --set, --mem and --nmem shape the lab world; they do not "
                     + "apply to --model " + s);
         }
-        LabConfig config;
-        try {
-            config = s.kind() == ModelSpec.Kind.LAB ? world.config() : null;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        LabConfig config = s.kind() == ModelSpec.Kind.LAB ? world.config() : null;
         return ModelSources.open(s, config, backend.resolved(), onnxProvider);
     }
 }

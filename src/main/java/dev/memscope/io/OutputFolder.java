@@ -19,7 +19,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * removed by the next write). A folder can not be renamed over a non-empty one, so between the two renames (two
  * system calls) the target name is briefly absent while the complete old run sits at {@code .NAME.old-*};
  * {@link #recover} (run first by every write) puts it back if a kill struck there. A symbolic link to a folder is
- * followed: the link stays and its target is replaced.
+ * followed: the link stays and its target is replaced. Two runs writing the same folder at once are not supported
+ * (the second one's recovery would remove the first one's unfinished folder).
  */
 public final class OutputFolder {
 
@@ -93,7 +94,8 @@ public final class OutputFolder {
         if (parent == null || !Files.isDirectory(parent)) {
             return;
         }
-        try (DirectoryStream<Path> olds = Files.newDirectoryStream(parent, "." + name + ".old-*")) {
+        // prefixes, not globs: a folder name may hold glob characters such as [ or {
+        try (DirectoryStream<Path> olds = Files.newDirectoryStream(parent, startsWith("." + name + ".old-"))) {
             for (Path old : olds) {
                 if (!Files.exists(target)) {
                     move(old, target);
@@ -102,11 +104,15 @@ public final class OutputFolder {
                 }
             }
         }
-        try (DirectoryStream<Path> news = Files.newDirectoryStream(parent, "." + name + ".new-*")) {
+        try (DirectoryStream<Path> news = Files.newDirectoryStream(parent, startsWith("." + name + ".new-"))) {
             for (Path n : news) {
                 deleteTree(n);
             }
         }
+    }
+
+    private static DirectoryStream.Filter<Path> startsWith(String prefix) {
+        return p -> p.getFileName().toString().startsWith(prefix);
     }
 
     private static void move(Path from, Path to) throws IOException {
