@@ -1,6 +1,7 @@
 package dev.memscope.mia;
 
 import dev.memscope.io.AtomicFiles;
+import dev.memscope.io.InputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public final class ClidFeatureFile {
     public static ClidFeatures read(Path file, boolean skipFirstRow) throws IOException {
         String text;
         try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            text = new String(InputFiles.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such CLiD feature file");
         }
