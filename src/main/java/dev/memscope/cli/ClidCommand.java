@@ -94,6 +94,8 @@ public final class ClidCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--quick, --set, --out, --mem-per-world and --nmem-per-world apply only with --lab");
         }
+        requireNonNegative("--mem-per-world", memPerWorld);
+        requireNonNegative("--nmem-per-world", nmemPerWorld);
         if (source.lab) {
             model.requireLab("clid --lab", "it builds a shadow and a target lab world");
             if (outDir != null) {
@@ -134,6 +136,12 @@ public final class ClidCommand implements Callable<Integer> {
         }
         print(out, r);
         return 0;
+    }
+
+    private static void requireNonNegative(String option, Integer value) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0, got " + value);
+        }
     }
 
     static void print(PrintWriter out, ClidResult r) {
