@@ -45,6 +45,8 @@ public final class BenchComparison {
             throw new IllegalArgumentException("nothing to compare: " + (base.isEmpty() ? "base" : "new")
                     + " has no results");
         }
+        base.forEach(BenchComparison::requireSane);
+        fresh.forEach(BenchComparison::requireSane);
         Map<String, JmhResult> baseByKey = byKey(base);
         Map<String, JmhResult> newByKey = byKey(fresh);
         List<Row> rows = new ArrayList<>();
@@ -66,8 +68,43 @@ public final class BenchComparison {
                 (baseNames.contains(newByKey.get(key).shortName()) ? newParams : onlyInNew).add(key);
             }
         }
+        if (rows.isEmpty()) {
+            // nothing compared is no evidence of "nothing slower": a CI gate must not pass on it
+            throw new IllegalArgumentException(base.get(0).file() + " and " + fresh.get(0).file() + " have no "
+                    + "benchmark in common (base: " + abbreviate(baseByKey.keySet()) + "; new: "
+                    + abbreviate(newByKey.keySet()) + ")");
+        }
         return new BenchComparison(Collections.unmodifiableList(rows), List.copyOf(onlyInBase),
                 List.copyOf(onlyInNew), List.copyOf(newParams));
+    }
+
+    /**
+     * A time or a throughput is positive, and a confidence interval runs from low to high around the score; anything
+     * else is a damaged or hand-edited file whose verdict would be nonsense (a change relative to 0 or to a negative
+     * base). A NaN interval is JMH's way of saying it had one iteration, and is accepted.
+     */
+    private static void requireSane(JmhResult r) {
+        if (!(r.score() > 0) || !Double.isFinite(r.score())) {
+            throw new IllegalArgumentException(r.file() + ": " + r.key() + " has score " + r.score()
+                    + "; a time or throughput must be a finite number > 0");
+        }
+        if (Double.isNaN(r.low()) || Double.isNaN(r.high())) {
+            return;
+        }
+        if (r.low() > r.high()) {
+            throw new IllegalArgumentException(r.file() + ": " + r.key() + " has an inverted confidence interval ["
+                    + r.low() + ", " + r.high() + "]");
+        }
+        if (r.score() < r.low() || r.score() > r.high()) {
+            throw new IllegalArgumentException(r.file() + ": " + r.key() + " has score " + r.score()
+                    + " outside its confidence interval [" + r.low() + ", " + r.high() + "]");
+        }
+    }
+
+    private static String abbreviate(java.util.Collection<String> keys) {
+        List<String> list = new ArrayList<>(keys);
+        String shown = String.join(", ", list.subList(0, Math.min(3, list.size())));
+        return list.size() > 3 ? shown + ", ... " + list.size() + " in all" : shown;
     }
 
     private static Map<String, JmhResult> byKey(List<JmhResult> results) {
@@ -96,7 +133,7 @@ public final class BenchComparison {
         double change = (newScore - base.score()) / base.score();
         boolean overlap = newLow <= base.high() && base.low() <= newHigh;
         Verdict verdict;
-        if (overlap || Math.abs(change) < threshold || base.score() == 0) {
+        if (overlap || Math.abs(change) < threshold) {
             verdict = Verdict.SAME;
         } else {
             boolean larger = newScore > base.score();

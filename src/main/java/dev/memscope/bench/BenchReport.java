@@ -72,7 +72,13 @@ public final class BenchReport {
             if (op.isEmpty() || batchText == null || Units.higherIsBetter(r.mode())) {
                 continue;
             }
-            int batch = Integer.parseInt(batchText);
+            int batch;
+            try {
+                batch = Integer.parseInt(batchText.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(r.file() + ": " + r.benchmark() + " has param batch = '"
+                        + batchText + "'; the kernel charts need a whole number");
+            }
             String backend = r.params().getOrDefault("backend",
                     Traffic.ALIASES.containsKey(r.method()) ? Traffic.ALIASES.get(r.method()).backend() : r.method());
             double seconds = r.canonical(r.median());

@@ -5,6 +5,8 @@ import dev.memscope.bench.BenchReport;
 import dev.memscope.bench.JmhResult;
 import dev.memscope.bench.JmhResults;
 import dev.memscope.bench.Verdict;
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.report.Align;
 import dev.memscope.report.CellFormat;
 import dev.memscope.report.Table;
@@ -60,7 +62,8 @@ public final class BenchCommand implements Runnable {
                     + "runs' JMH confidence intervals do not overlap AND the change is at least the threshold; "
                     + "otherwise it is 'same' (noise). Units are converted (us/op vs ms/op); thrpt: higher is better, "
                     + "avgt/sample/ss: lower is better.",
-                    "Exit codes: 0 nothing slower, 1 something slower beyond the threshold, 2 bad input."})
+                    "Exit codes: 0 nothing slower, 1 something slower beyond the threshold, 2 bad input (also: no "
+                            + "benchmark in common, a score <= 0, an inverted confidence interval)."})
     static final class Compare implements Callable<Integer> {
 
         @Spec
@@ -73,7 +76,7 @@ public final class BenchCommand implements Runnable {
         Path fresh;
 
         @Option(names = "--threshold", defaultValue = "5%", paramLabel = "PCT",
-                description = "smallest relative change that counts (default: ${DEFAULT-VALUE})")
+                description = "smallest relative change that counts (default: 5%%; a bare number is a percentage too)")
         String threshold;
 
         @Override
@@ -93,11 +96,7 @@ public final class BenchCommand implements Runnable {
                 t.row(r.key(), withError(r.base(), r.baseError()), withError(r.fresh(), r.freshError()), r.unit(),
                         String.format(java.util.Locale.ROOT, "%+.1f%%", 100 * r.change()), r.verdict().label());
             }
-            if (!cmp.rows().isEmpty()) {
-                out.print(t.build().toConsole());
-            } else {
-                out.println("no benchmark appears in both runs");
-            }
+            out.print(t.build().toConsole());
             list(out, "only in base (missing in new)", cmp.onlyInBase());
             list(out, "only in new", cmp.onlyInNew());
             list(out, "new params (benchmark known, params not in base)", cmp.newParams());
@@ -155,6 +154,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (bandwidth != null && !(bandwidth > 0 && Double.isFinite(bandwidth))) {
+                throw new IllegalArgumentException("--bandwidth must be a finite number of GB/s > 0, got " + bandwidth);
+            }
+            OutputPaths.requireFolder("--out", out, files.toArray(Path[]::new));
             List<JmhResult> all = new ArrayList<>();
             for (Path f : files) {
                 all.addAll(JmhResults.read(f));
@@ -162,7 +165,13 @@ public final class BenchCommand implements Runnable {
             BenchReport report = new BenchReport(all, files.stream().map(Path::toString).toList(),
                     bandwidth == null ? Double.NaN : bandwidth);
             PrintWriter o = spec.commandLine().getOut();
-            for (Path p : report.write(out)) {
+            List<Path> written = new ArrayList<>();
+            OutputFolder.write(out, tmp -> {
+                for (Path p : report.write(tmp)) {
+                    written.add(out.resolve(tmp.relativize(p)));
+                }
+            });
+            for (Path p : written) {
                 o.println("wrote " + p);
             }
             o.flush();

@@ -1,5 +1,7 @@
 package dev.memscope.cli;
 
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.mia.ClidFeatureFile;
 import dev.memscope.mia.ClidFeatures;
 import dev.memscope.mia.ClidResult;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -74,8 +77,11 @@ public final class ClidCommand implements Callable<Integer> {
     @Option(names = "--out", description = "with --lab: write the four feature files (released format) here")
     Path outDir;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "with --lab: GEMM backend auto, cpu, cuda")
-    String backend;
+    @Mixin
+    BackendOption backend = new BackendOption();
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -88,6 +94,16 @@ public final class ClidCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--quick, --set, --out, --mem-per-world and --nmem-per-world apply only with --lab");
         }
+        requireNonNegative("--mem-per-world", memPerWorld);
+        requireNonNegative("--nmem-per-world", nmemPerWorld);
+        if (source.lab) {
+            model.requireLab("clid --lab", "it builds a shadow and a target lab world");
+            if (outDir != null) {
+                OutputPaths.requireFolder("--out", outDir);
+            }
+        } else if (model.model != null || model.onnx != null || model.replay != null) {
+            throw new ParameterException(spec.commandLine(), "--model applies only with --lab");
+        }
         ClidResult r;
         if (source.lab) {
             LabClidExperiment.Settings settings = quick ? LabClidExperiment.Settings.quick()
@@ -99,13 +115,15 @@ public final class ClidCommand implements Callable<Integer> {
                         nmemPerWorld != null ? nmemPerWorld : settings.nmemPerWorld(),
                         settings.shadowSeed(), settings.targetSeed(), settings.batchLatents());
             }
-            LabClidExperiment.Outcome o = LabClidExperiment.run(settings, backend, out);
+            LabClidExperiment.Outcome o = LabClidExperiment.run(settings, backend.resolved(), out);
             r = o.result();
             if (outDir != null) {
-                ClidFeatureFile.write(o.shadowMembers(), outDir.resolve("shadow_members.txt"));
-                ClidFeatureFile.write(o.shadowHoldout(), outDir.resolve("shadow_holdout.txt"));
-                ClidFeatureFile.write(o.targetMembers(), outDir.resolve("target_members.txt"));
-                ClidFeatureFile.write(o.targetHoldout(), outDir.resolve("target_holdout.txt"));
+                OutputFolder.write(outDir, dir -> {
+                    ClidFeatureFile.write(o.shadowMembers(), dir.resolve("shadow_members.txt"));
+                    ClidFeatureFile.write(o.shadowHoldout(), dir.resolve("shadow_holdout.txt"));
+                    ClidFeatureFile.write(o.targetMembers(), dir.resolve("target_members.txt"));
+                    ClidFeatureFile.write(o.targetHoldout(), dir.resolve("target_holdout.txt"));
+                });
                 out.println("wrote shadow_members.txt, shadow_holdout.txt, target_members.txt, target_holdout.txt to "
                         + outDir);
             }
@@ -118,6 +136,12 @@ public final class ClidCommand implements Callable<Integer> {
         }
         print(out, r);
         return 0;
+    }
+
+    private static void requireNonNegative(String option, Integer value) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0, got " + value);
+        }
     }
 
     static void print(PrintWriter out, ClidResult r) {

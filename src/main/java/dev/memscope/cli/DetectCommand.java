@@ -4,16 +4,13 @@ import dev.memscope.report.Csv;
 import dev.memscope.data.PromptFiles;
 import dev.memscope.detect.DetectionContext;
 import dev.memscope.detect.Detector;
-import dev.memscope.detect.Detectors;
 import dev.memscope.detect.Scores;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
-import dev.memscope.model.Denoiser;
-import dev.memscope.model.onnx.OnnxModels;
-import dev.memscope.model.replay.ReplayDenoiser;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.progress.ConsoleProgress;
-import dev.memscope.tensor.Npy;
-import java.nio.charset.StandardCharsets;
+import dev.memscope.source.DetectorChoice;
+import dev.memscope.source.ModelSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code memscope detect}: scores a prompt list with one detector on the lab world (or a replay of a real model's
- * recorded outputs, {@code --replay DIR}, with as many images per prompt as were recorded) and writes
- * {@code index,prompt,score,flagged} as CSV (atomically: temp file, then rename).
+ * {@code memscope detect}: scores a prompt list with one detector on any model source ({@code --model}; a replay
+ * with as many images per prompt as were recorded) and writes {@code index,prompt,score,flagged} as CSV
+ * (atomically: temp file, then rename). The detector is chosen by {@link DetectorChoice}, as in compare.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
         description = "Score prompts (text, .jsonl with 'caption', or MemBench .csv) with one memorization detector.")
@@ -34,18 +31,21 @@ public final class DetectCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Mixin
     LabCommand.WorldOptions world = new LabCommand.WorldOptions();
 
-    @Option(names = "--prompts", description = "prompt file: .txt (one per line), .jsonl, .csv (with --replay: "
-            + "default every recorded prompt)")
+    @Mixin
+    BackendOption backend = new BackendOption();
+
+    @Option(names = "--prompts", description = "prompt file: .txt (one per line), .jsonl, .csv (replay and testbed: "
+            + "default every prompt they know)")
     Path prompts;
 
-    @Option(names = "--replay", paramLabel = "DIR", description = "score tensors recorded by scripts/record_eps.py "
-            + "(manifest.json + .npy shards) instead of the lab world")
-    Path replay;
-
     @Option(names = "--detector", required = true,
-            description = "anisotropy, wen-first, wen-full, sharpness, carlini (or sharpness-fd)")
+            description = "anisotropy, wen-first, wen-full, sharpness, carlini (or sharpness-fd); sharpness becomes "
+                    + "sharpness-fd on a model without exact Jacobian-vector products")
     String detector;
 
     @Option(names = "--threshold", description = "flag prompts whose score is >= this value")
@@ -60,43 +60,39 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "latents per denoiser call (default 64)")
     int batch;
 
-    @Option(names = "--onnx", paramLabel = "DIR", description = "score with an exported Stable Diffusion (ONNX "
-            + "UNet, text encoder, tokenizer; scripts/export_sd_onnx.md) instead of the lab world")
-    Path onnx;
-
-    @Option(names = "--onnx-provider", defaultValue = "cpu", description = "with --onnx: cpu (default), cuda or auto")
-    String onnxProvider;
-
     @Override
     public Integer call() throws Exception {
         if (threshold != null && !Double.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be finite, got " + threshold);
         }
-        String key = detector.trim().toLowerCase(Locale.ROOT);
+        if (out != null) {
+            OutputPaths.requireFile("--out", out, prompts == null ? new Path[0] : new Path[] {prompts});
+        }
+        if (prompts == null && !model.spec().kind().listsPrompts()) {
+            throw new IllegalArgumentException("--prompts FILE is required for --model " + model.spec()
+                    + " (replay and testbed default to every prompt they know)");
+        }
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
         List<String> list;
         Detector d;
         Scores s;
-        if (replay != null && onnx != null) {
-            throw new IllegalArgumentException("--replay and --onnx exclude each other: score a recording or a model");
+        try (ModelSource source = model.open(world, backend); ScoreKernels k = Backends.create(backend.resolved())) {
+            if (prompts != null) {
+                list = PromptFiles.read(prompts);
+            } else {
+                list = source.allPrompts().orElseThrow();
+            }
+            DetectorChoice.Choice c = DetectorChoice.choose(detector, quick, source.capabilities());
+            if (!c.runs()) {
+                throw new IllegalArgumentException(c.requested() + " cannot run on " + source.spec() + ": "
+                        + c.skipped());
+            }
+            if (c.note() != null) {
+                spec.commandLine().getErr().println(c.note());
+            }
+            d = c.detector();
+            s = d.score(list, new DetectionContext(source.denoiser(), k, batch, new ConsoleProgress()));
         }
-        if (replay != null) {
-            try (ReplayDenoiser model = ReplayDenoiser.open(replay); ScoreKernels k = Backends.create(world.backend)) {
-                list = prompts != null ? PromptFiles.read(prompts) : model.manifest().promptTexts();
-                d = ReplayDetectors.require(key, model.recorded(), replay.toString());
-                s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
-            }
-        } else {
-            if (prompts == null) {
-                throw new IllegalArgumentException("--prompts FILE is required (or --replay DIR)");
-            }
-            list = PromptFiles.read(prompts);
-            d = quick ? Detectors.createQuick(key) : Detectors.create(key);
-            try (Denoiser model = onnx != null ? OnnxModels.open(onnx, onnxProvider) : world.model();
-                 ScoreKernels k = Backends.create(world.backend)) {
-                s = d.score(list, new DetectionContext(model, k, batch, new ConsoleProgress()));
-            }
-        }
-        java.io.PrintWriter stdout = spec.commandLine().getOut();
         List<List<Object>> rows = new java.util.ArrayList<>();
         int flagged = 0;
         for (int i = 0; i < list.size(); i++) {

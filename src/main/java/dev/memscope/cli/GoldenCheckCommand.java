@@ -1,5 +1,6 @@
 package dev.memscope.cli;
 
+import dev.memscope.io.Installation;
 import dev.memscope.golden.CaseResult;
 import dev.memscope.golden.Comparison;
 import dev.memscope.golden.GoldenCase;
@@ -151,12 +152,12 @@ public final class GoldenCheckCommand implements Callable<Integer> {
         return failed;
     }
 
-    /** ./golden-outputs, else the one in the checkout the launcher runs from ($MEMSCOPE_HOME). */
+    /** ./golden-outputs, else the one of the installation ({@link Installation#home()}). */
     static Path defaultDir() {
         Path local = Path.of("golden-outputs");
-        String home = System.getenv("MEMSCOPE_HOME");
-        if (!Files.isDirectory(local) && home != null && Files.isDirectory(Path.of(home, "golden-outputs"))) {
-            return Path.of(home, "golden-outputs");
+        Path installed = Installation.home().resolve("golden-outputs");
+        if (!Files.isDirectory(local) && Files.isDirectory(installed)) {
+            return installed;
         }
         return local;
     }

@@ -2,6 +2,8 @@ package dev.memscope.cli;
 
 import dev.memscope.golden.GoldenManifest;
 import dev.memscope.golden.SavedOutputs;
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import picocli.CommandLine.Command;
@@ -42,9 +44,12 @@ public final class GoldenSaveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path folder = dir != null ? dir : GoldenCheckCommand.defaultDir();
         try {
+            OutputPaths.requireFolder("--out", out, folder);
             GoldenManifest manifest = GoldenManifest.load(folder);
             try (ScoreKernels k = Backends.create(Backends.resolve(backend))) {
-                SavedOutputs saved = SavedOutputs.save(manifest, k, out);
+                SavedOutputs[] kept = new SavedOutputs[1];
+                OutputFolder.write(out, tmp -> kept[0] = SavedOutputs.save(manifest, k, tmp));
+                SavedOutputs saved = kept[0];
                 o.printf("saved %d cases of %s on %s into %s%n", saved.entries().size(), folder, saved.backend(), out);
             }
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {

@@ -1,5 +1,6 @@
 package dev.memscope.cli;
 
+import dev.memscope.io.OutputPaths;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.kernels.ScoreKernels;
@@ -88,6 +89,7 @@ public final class KernelCommand implements Callable<Integer> {
                         : new KernelOp.Named<>(null, Path.of(s)));
             }
             Map<String, Path> bound = op.bind(files);
+            OutputPaths.requireFile("--out", out, bound.values().toArray(Path[]::new));
             KernelParams kp = KernelParams.parse(op.cliName(), params);
             Map<String, TensorF32> tensors = new LinkedHashMap<>();
             for (var e : bound.entrySet()) {

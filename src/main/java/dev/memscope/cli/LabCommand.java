@@ -3,6 +3,8 @@ package dev.memscope.cli;
 import dev.memscope.diffusion.DdimSampler;
 import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.diffusion.StepHook;
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.ScoreKernels;
@@ -36,7 +38,10 @@ public final class LabCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Options that define the world and the backend, shared by every lab subcommand. */
+    /**
+     * Options that define the lab world, shared by every lab subcommand and by the commands that take
+     * {@code --model lab}. The kernel backend is not one of them ({@link BackendOption}).
+     */
     public static final class WorldOptions {
         @Option(names = "--config", description = "JSON file of lab config keys (see docs/lab.md)")
         Path config;
@@ -50,11 +55,26 @@ public final class LabCommand implements Runnable {
         @Option(names = "--nmem", description = "non-memorized prompts file (default: sd1_nmem.txt)")
         String nmem;
 
-        @Option(names = "--backend", defaultValue = "auto",
-                description = "kernel backend: auto, cpu, scalar, cuda (cuda also picks the CUDA GEMM)")
-        String backend;
+        /** The files the world is read from, which no output may replace. */
+        Path[] inputs() {
+            List<Path> in = new ArrayList<>();
+            if (config != null) {
+                in.add(config);
+            }
+            for (String p : new String[] {mem, nmem}) {
+                if (p != null) {
+                    in.add(Path.of(p));
+                }
+            }
+            return in.toArray(Path[]::new);
+        }
 
-        LabConfig config() throws Exception {
+        /** Whether any world option was given (they are an error beside a model that is not the lab). */
+        boolean isSet() {
+            return config != null || !assignments.isEmpty() || mem != null || nmem != null;
+        }
+
+        LabConfig config() throws java.io.IOException {
             LabConfig c = config == null ? LabConfig.defaults() : LabConfig.read(config);
             c = c.withAssignments(assignments);
             if (mem != null) {
@@ -66,8 +86,8 @@ public final class LabCommand implements Runnable {
             return c;
         }
 
-        LabDenoiser model() throws Exception {
-            return new LabDenoiser(LabWorld.build(config()), Gemms.create(backend));
+        LabDenoiser model(BackendOption backend) throws Exception {
+            return new LabDenoiser(LabWorld.build(config()), Gemms.create(backend.resolved()));
         }
     }
 
@@ -82,8 +102,9 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            OutputPaths.requireFolder("--out", out, world.inputs());
             LabWorld w = LabWorld.build(world.config());
-            WorldExport.write(w, out);
+            OutputFolder.write(out, dir -> WorldExport.write(w, dir));
             System.out.println("wrote lab world (K = " + w.components() + ", " + w.channels() + "x" + w.height() + "x"
                     + w.width() + ", E = " + w.embeddingDim() + ") to " + out);
             return 0;
@@ -104,6 +125,9 @@ public final class LabCommand implements Runnable {
         @Mixin
         WorldOptions world = new WorldOptions();
 
+        @Mixin
+        BackendOption backend = new BackendOption();
+
         @Option(names = "--x", required = true, description = "input latents, .npy [B,C,H,W]")
         Path x;
 
@@ -118,8 +142,9 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            OutputPaths.requireFile("--out", out, x);
             TensorF32 xt = Npy.readTensor(x);
-            try (LabDenoiser model = world.model()) {
+            try (LabDenoiser model = world.model(backend)) {
                 Condition c = cond.nullCondition ? Condition.NULL : model.condition(cond.prompt);
                 Condition[] cs = new Condition[xt.batch()];
                 Arrays.fill(cs, c);
@@ -137,6 +162,9 @@ public final class LabCommand implements Runnable {
     static final class Sample implements Callable<Integer> {
         @Mixin
         WorldOptions world = new WorldOptions();
+
+        @Mixin
+        BackendOption backend = new BackendOption();
 
         @Option(names = "--prompt", required = true, description = "prompt (empty: unconditional)")
         String prompt;
@@ -161,7 +189,8 @@ public final class LabCommand implements Runnable {
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
             }
-            try (LabDenoiser model = world.model(); ScoreKernels k = Backends.create(world.backend)) {
+            OutputPaths.requireFile("--out", out, world.inputs());
+            try (LabDenoiser model = world.model(backend); ScoreKernels k = Backends.create(backend.resolved())) {
                 long[] s = new long[seeds];
                 for (int i = 0; i < seeds; i++) {
                     s[i] = seed + i;

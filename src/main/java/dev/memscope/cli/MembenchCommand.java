@@ -5,6 +5,8 @@ import dev.memscope.data.MemBenchGroups;
 import dev.memscope.data.PromptFiles;
 import dev.memscope.eval.membench.PooledFeatures;
 import dev.memscope.eval.membench.TriggerCopying;
+import dev.memscope.io.OutputFolder;
+import dev.memscope.io.OutputPaths;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Gemms;
 import dev.memscope.kernels.ScoreKernels;
@@ -24,7 +26,6 @@ import dev.memscope.report.MarkdownReport;
 import dev.memscope.report.ScatterChart;
 import dev.memscope.report.Table;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -111,8 +113,11 @@ public final class MembenchCommand implements Callable<Integer> {
     @Option(names = "--set", description = "override a lab config key, e.g. --set beta=1e5 (repeatable)")
     List<String> assignments = new ArrayList<>();
 
-    @Option(names = "--backend", defaultValue = "auto", description = "kernel backend: auto, cpu, scalar, cuda")
-    String backend;
+    @Mixin
+    BackendOption backend = new BackendOption();
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--batch", defaultValue = "64", description = "latents per sampler call (default 64)")
     int batch;
@@ -123,6 +128,8 @@ public final class MembenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        model.requireLab("membench", "it builds a lab world from the MemBench groups");
+        OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;
         MemBenchRun.Settings settings = new MemBenchRun.Settings(n, steps, guidance, batch);
@@ -152,19 +159,20 @@ public final class MembenchCommand implements Callable<Integer> {
                     + "multiple of " + PooledFeatures.DEFAULT_GRID + " in both sides (Frechet feature pooling)");
         }
 
-        String resolved = Backends.resolve(backend);
+        String resolved = backend.resolved();
         stdout.printf(Locale.ROOT, "MemBench lab: %d groups (%d base triggers), K = %d components, latent %dx%dx%d; "
                         + "%d trigger + %d general prompts x %d images; methods %s; backend %s%n", groups.size(),
                 lab.baseTriggers().stream().mapToInt(List::size).sum(), w.components(), w.channels(), w.height(),
                 w.width(), triggers.size(), generalPrompts.size(), n, String.join(",", names),
-                Backends.AUTO.equalsIgnoreCase(backend) ? Backends.describeAuto() : resolved);
+                backend.describe());
         stdout.flush();
 
         List<MemBenchRun.MethodResult> results = new ArrayList<>();
         MemBenchRun.Reference reference;
         long t0 = System.nanoTime();
-        try (LabDenoiser model = new LabDenoiser(w, Gemms.create(resolved)); ScoreKernels k = Backends.create(resolved)) {
-            MemBenchRun run = new MemBenchRun(lab, model, k, settings);
+        try (LabDenoiser labModel = new LabDenoiser(w, Gemms.create(resolved));
+             ScoreKernels k = Backends.create(resolved)) {
+            MemBenchRun run = new MemBenchRun(lab, labModel, k, settings);
             run.warmUp(triggers.get(0).prompt());
             Progress progress = new ConsoleProgress();
             progress.start("membench " + String.join(",", names),
@@ -182,7 +190,8 @@ public final class MembenchCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "exact samples of p(x0|c) for the general prompts: alignment %.3f, Frechet %.3f "
                 + "(the best a method can reach, up to sampling noise)%n", reference.alignment(), reference.frechet());
         stdout.flush();
-        write(results, table, reference, lab, triggers, generalPrompts, settings, csvFile, resolved, totalSeconds);
+        OutputFolder.write(out, folder -> write(folder, results, table, reference, lab, triggers, generalPrompts,
+                settings, csvFile, resolved, totalSeconds));
         stdout.printf(Locale.ROOT, "%nwrote results.json, scatter.png, report.md to %s (%.1f s)%n", out, totalSeconds);
         return 0;
     }
@@ -259,11 +268,18 @@ public final class MembenchCommand implements Callable<Integer> {
         return t.build();
     }
 
-    private void write(List<MemBenchRun.MethodResult> results, Table table, MemBenchRun.Reference reference,
+    private Path[] inputs() {
+        List<Path> in = new ArrayList<>(List.of(Path.of(csv), Path.of(general)));
+        if (config != null) {
+            in.add(config);
+        }
+        return in.toArray(Path[]::new);
+    }
+
+    private void write(Path out, List<MemBenchRun.MethodResult> results, Table table, MemBenchRun.Reference reference,
                        MemBenchLab lab,
                        List<MemBenchRun.Trigger> triggers, List<String> generalPrompts, MemBenchRun.Settings s,
-                       Path csvFile, String resolved, double totalSeconds) throws Exception {
-        Files.createDirectories(out);
+                       Path csvFile, String resolved, double totalSeconds) throws java.io.IOException {
         LabWorld w = lab.world();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "memscope-membench/1");

@@ -1,5 +1,6 @@
 package dev.memscope.data;
 
+import dev.memscope.io.InputFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -42,7 +43,7 @@ public final class MemBenchCsv {
     public static List<Row> read(Path file) throws IOException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(InputFiles.readAllBytes(file))).toString();
         } catch (NoSuchFileException e) {
             throw new PromptFileException(file, 0, "no such MemBench CSV file");
         } catch (CharacterCodingException e) {

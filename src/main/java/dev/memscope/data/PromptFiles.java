@@ -3,6 +3,8 @@ package dev.memscope.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memscope.io.InputFiles;
+import dev.memscope.io.Installation;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +76,7 @@ public final class PromptFiles {
     private static List<String> lines(Path file) throws IOException {
         String text;
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = InputFiles.readAllBytes(file);
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw new PromptFileException(file, 0, "no such prompt file");
@@ -115,22 +117,30 @@ public final class PromptFiles {
     }
 
     /**
-     * Finds a shared data file by name: under {@code <memscope.shared>/data/} (property default {@code ../shared}),
-     * then under {@code data/}. A name that is an existing path is used as given.
+     * Finds a shared data file by name: under {@code <memscope.shared>/data/} when that property is set, then under
+     * the shared folder beside the installation ({@link Installation#sharedBesideHome()}, so a run from any working
+     * directory finds it), then {@code ../shared/data/} and {@code data/} relative to the working directory. A name
+     * that is an existing path is used as given.
      */
     public static Path locateShared(String name) throws PromptFileException {
         Path given = Path.of(name);
         if (Files.isRegularFile(given)) {
             return given;
         }
-        String shared = System.getProperty("memscope.shared", "../shared");
-        Path[] candidates = {Path.of(shared, "data", name), Path.of("data", name)};
+        List<Path> candidates = new ArrayList<>();
+        String shared = System.getProperty("memscope.shared");
+        if (shared != null) {
+            candidates.add(Path.of(shared, "data", name));
+        }
+        candidates.add(Installation.sharedBesideHome().resolve("data").resolve(name));
+        candidates.add(Path.of("..", "shared", "data", name));
+        candidates.add(Path.of("data", name));
         for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new PromptFileException(given, 0, "not found as a path, nor in " + candidates[0] + " (set -Dmemscope.shared)"
-                + " or " + candidates[1]);
+        throw new PromptFileException(given, 0, "not found as a path, nor in " + candidates
+                + " (set -Dmemscope.shared or MEMSCOPE_HOME)");
     }
 }

@@ -4,7 +4,9 @@ import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
+import dev.memscope.model.RecordedNoise;
 import dev.memscope.tensor.TensorF32;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts forward passes (one per latent per call) of the denoiser it wraps. */
@@ -62,13 +64,19 @@ public final class CountingDenoiser implements Denoiser {
 
     /**
      * A view of this counter that also offers the wrapped model's exact Jacobian-vector products, each counted as
-     * one pass per latent (like a forward-mode evaluation), or null where the wrapped model has none.
+     * one pass per latent (like a forward-mode evaluation), or empty where the wrapped model has none.
      */
-    public JacobianDenoiser jacobian() {
-        JacobianDenoiser exact = Jacobians.exact(inner);
-        if (exact == null) {
-            return null;
-        }
+    @Override
+    public Optional<JacobianDenoiser> exactJacobian() {
+        return inner.exactJacobian().map(this::counted);
+    }
+
+    @Override
+    public Optional<RecordedNoise> recording() {
+        return inner.recording();
+    }
+
+    private JacobianDenoiser counted(JacobianDenoiser exact) {
         CountingDenoiser self = this;
         return new JacobianDenoiser() {
             @Override

@@ -43,7 +43,7 @@ final class Generations {
             conds[p] = model.condition(prompts.get(p));
         }
         DdimSampler sampler = new DdimSampler(model, ctx.kernels());
-        RecordedNoise recorded = RecordedModels.find(model);
+        RecordedNoise recorded = model.recording().orElse(null);
         TensorF32 all = null;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);

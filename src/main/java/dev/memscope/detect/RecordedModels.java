@@ -5,27 +5,16 @@ import dev.memscope.model.RecordedNoise;
 import dev.memscope.tensor.TensorF32;
 
 /**
- * Finds a model's {@link RecordedNoise} (looking through {@link CountingDenoiser} wrappers) and applies it: the
- * detectors' initial latents come from the recording when there is one, from seeds otherwise.
+ * Applies a model's {@link RecordedNoise} ({@link Denoiser#recording()}): the detectors' initial latents come from
+ * the recording when there is one, from seeds otherwise.
  */
 public final class RecordedModels {
     private RecordedModels() {
     }
 
-    /** The model's recording, or null for a model that can be evaluated anywhere. */
-    public static RecordedNoise find(Denoiser model) {
-        if (model instanceof RecordedNoise r) {
-            return r;
-        }
-        if (model instanceof CountingDenoiser c) {
-            return find(c.inner());
-        }
-        return null;
-    }
-
     /** Throws, naming what is missing, when the model is a recording that cannot serve the detector. */
     public static void requireServable(Detector detector, Denoiser model) {
-        RecordedNoise r = find(model);
+        RecordedNoise r = model.recording().orElse(null);
         if (r == null) {
             return;
         }

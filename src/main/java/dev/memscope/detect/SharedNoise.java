@@ -26,7 +26,7 @@ final class SharedNoise {
             seeds[i] = seed + i;
         }
         int n = this.prompts * images;
-        RecordedNoise recorded = RecordedModels.find(model);
+        RecordedNoise recorded = model.recording().orElse(null);
         if (recorded != null) {
             // a replay answers only at the latents it recorded, one set per prompt: take those, not shared seeds
             String[] ps = new String[n];

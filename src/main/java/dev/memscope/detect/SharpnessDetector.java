@@ -75,7 +75,7 @@ public final class SharpnessDetector implements Detector {
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
         JacobianDenoiser exact = null;
         if (mode == Mode.EXACT) {
-            exact = counter.jacobian();
+            exact = counter.exactJacobian().orElse(null);
             if (exact == null) {
                 throw new IllegalArgumentException("sharpness: the model offers no exact Jacobian-vector products; "
                         + "use sharpness-fd (central finite differences)");

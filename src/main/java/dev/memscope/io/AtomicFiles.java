@@ -1,6 +1,5 @@
 package dev.memscope.io;
 
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -39,9 +39,22 @@ public final class AtomicFiles {
         write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes bytes to a temp file in the target's folder, then renames it over the target. */
+    /**
+     * Writes bytes to a temp file in the target's folder, then renames it over the target. A target that exists and
+     * is not a regular file (a device such as /dev/null, a FIFO) is written through, never replaced by a regular
+     * file; a symbolic link is followed, so the link stays and its target gets the new content.
+     */
     public static void write(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
+        Path abs = resolveLinks(file).toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IOException(file + ": is a directory; cannot write a file there");
+        }
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            try (OutputStream out = Files.newOutputStream(abs, StandardOpenOption.WRITE)) {
+                out.write(bytes);
+            }
+            return;
+        }
         Path dir = abs.getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -61,5 +74,22 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Follows symbolic links (also dangling ones, and relative ones against the link's folder) to the path that is
+     * really written; stops after 40 links, as the kernel does.
+     */
+    public static Path resolveLinks(Path file) throws IOException {
+        Path p = file;
+        for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
+            Path link = Files.readSymbolicLink(p);
+            Path parent = p.toAbsolutePath().getParent();
+            p = link.isAbsolute() || parent == null ? link : parent.resolve(link);
+        }
+        if (Files.isSymbolicLink(p)) {
+            throw new IOException(file + ": too many levels of symbolic links");
+        }
+        return p;
     }
 }

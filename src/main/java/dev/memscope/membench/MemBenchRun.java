@@ -1,5 +1,6 @@
 package dev.memscope.membench;
 
+import dev.memscope.detect.CountingDifferentiableDenoiser;
 import dev.memscope.diffusion.DdimSampler;
 import dev.memscope.eval.membench.Cosine;
 import dev.memscope.eval.membench.FrechetDistance;
@@ -63,7 +64,8 @@ public final class MemBenchRun {
     private static final long TRAINING = 5;
 
     private final MemBenchLab lab;
-    private final LabDenoiser model;
+    /** The lab model behind a pass counter: every method's passes are read from it. */
+    private final CountingDifferentiableDenoiser model;
     private final ScoreKernels kernels;
     private final Settings settings;
     private final TrainingImages training;
@@ -76,7 +78,7 @@ public final class MemBenchRun {
             throw new IllegalArgumentException("membench: the model samples a different world than the lab's");
         }
         this.lab = lab;
-        this.model = model;
+        this.model = new CountingDifferentiableDenoiser(model);
         this.kernels = kernels;
         this.settings = settings;
         LabWorld w = lab.world();
@@ -174,7 +176,7 @@ public final class MemBenchRun {
         float[][] references = new float[lab.groups().size()][];
 
         int total = (triggers.size() + general.size()) * n;
-        long passes0 = model.forwardPasses();
+        long passes0 = model.passes();
         long t0 = System.nanoTime();
         DdimSampler sampler = new DdimSampler(model, kernels);
         for (int start = 0; start < total; start += settings.batch()) {
@@ -214,7 +216,7 @@ public final class MemBenchRun {
             progress.advance(b);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long passes = model.forwardPasses() - passes0;
+        long passes = model.passes() - passes0;
 
         List<TriggerCopying> perPrompt = new ArrayList<>();
         for (double[] sims : simsByPrompt) {

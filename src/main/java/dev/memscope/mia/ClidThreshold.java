@@ -26,6 +26,7 @@ public final class ClidThreshold {
                                       ClidFeatures targetMembers, ClidFeatures targetHoldout) {
         double[][] sm = shadowMembers.terms();
         double[][] sh = shadowHoldout.terms();
+        requireBalanced(shadowMembers, shadowHoldout);
         RobustScaler scaler = RobustScaler.fit(concat(sm, sh));
         double[][] smS = scaler.transform(sm);
         double[][] shS = scaler.transform(sh);
@@ -88,5 +89,23 @@ public final class ClidThreshold {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** The most one shadow class may outnumber the other. */
+    static final int MAX_SHADOW_RATIO = 10;
+
+    /**
+     * The threshold is fit to maximize shadow accuracy, which on very unequal classes is won by calling everything
+     * the larger class (1 member vs 2,499 hold-out samples fit a threshold that flags nothing, at 99.96% accuracy):
+     * refuse such shadows, naming both files and sizes, rather than report a meaningless threshold.
+     */
+    static void requireBalanced(ClidFeatures members, ClidFeatures holdout) {
+        int a = members.terms().length;
+        int b = holdout.terms().length;
+        if (Math.min(a, b) < 2 || Math.max(a, b) > (long) MAX_SHADOW_RATIO * Math.min(a, b)) {
+            throw new IllegalArgumentException("CLiD: shadow classes of " + a + " (" + members.source() + ") and "
+                    + b + " (" + holdout.source() + ") samples; the threshold needs at least 2 of each and at most "
+                    + MAX_SHADOW_RATIO + " times as many of one as of the other");
+        }
     }
 }

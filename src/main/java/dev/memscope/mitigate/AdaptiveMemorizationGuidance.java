@@ -61,7 +61,7 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
                     + (ctx.training() == null ? "none" : String.valueOf(ctx.training().dim()))
                     + " but the model's latents have D = " + d);
         }
-        if (m.predictionType() != PredictionType.EPSILON && m instanceof JacobianDenoiser) {
+        if (m.predictionType() != PredictionType.EPSILON && m.exactJacobian().isPresent()) {
             // The JVP is of the raw output; the gradient formula needs the eps Jacobian.
             throw new IllegalArgumentException("amg: exact gradients need an epsilon-predicting model");
         }
@@ -210,7 +210,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             double s = Math.sqrt(abar);
             double q = Math.sqrt(1 - abar);
             float[] out = new float[b * n];
-            if (model instanceof JacobianDenoiser jm) {
+            JacobianDenoiser jm = model.exactJacobian().orElse(null);
+            if (jm != null) {
                 TensorF32 x2 = TensorF32.zeros(xt.shape().withBatch(2 * b));
                 TensorF32 v2 = TensorF32.zeros(xt.shape().withBatch(2 * b));
                 TensorF32 j2 = TensorF32.zeros(xt.shape().withBatch(2 * b));

@@ -1,6 +1,7 @@
 package dev.memscope.model;
 
 import dev.memscope.tensor.TensorF32;
+import java.util.Optional;
 
 /**
  * A text-conditional diffusion model's noise predictor, batched: one call evaluates every sample of
@@ -26,6 +27,19 @@ public interface Denoiser extends AutoCloseable {
      * {@code xt} and must not alias it.
      */
     void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out);
+
+    /**
+     * This model's exact Jacobian-vector products, or empty. Wrappers (pass counters) override this to delegate, so
+     * a capability is asked of the model, not found by {@code instanceof} through layers of wrappers.
+     */
+    default Optional<JacobianDenoiser> exactJacobian() {
+        return Optional.empty();
+    }
+
+    /** The recording this model answers from (a replay), or empty for a model that can be evaluated anywhere. */
+    default Optional<RecordedNoise> recording() {
+        return Optional.empty();
+    }
 
     @Override
     default void close() {

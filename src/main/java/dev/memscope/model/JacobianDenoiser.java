@@ -1,6 +1,7 @@
 package dev.memscope.model;
 
 import dev.memscope.tensor.TensorF32;
+import java.util.Optional;
 
 /**
  * A denoiser that can also give exact Jacobian-vector products of its output with respect to the latent: the
@@ -15,4 +16,9 @@ public interface JacobianDenoiser extends Denoiser {
      * t. {@code v} and {@code out} have the shape of {@code xt}; {@code out} must alias neither.
      */
     void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out);
+
+    @Override
+    default Optional<JacobianDenoiser> exactJacobian() {
+        return Optional.of(this);
+    }
 }

@@ -11,6 +11,10 @@ import java.util.List;
  * are written at full precision ({@link Double#toString}, {@link Long#toString}); {@code null} is an empty field.
  * A NaN or infinite number is refused, naming its row and column: a score file with a silent "NaN" would poison
  * every consumer downstream. Files are written atomically.
+ *
+ * <p>Text cells that begin with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return are
+ * neutralised with a leading apostrophe ({@link #neutralise}): prompt text reaches these files, and a spreadsheet
+ * would run such a cell as a formula (CSV injection). Numbers are written as numbers, so -0.5 stays -0.5.
  */
 public final class Csv {
     private static final String EOL = "\r\n";
@@ -71,6 +75,18 @@ public final class Csv {
             }
             return v.toString();
         }
-        return String.valueOf(v);
+        if (v instanceof Number || v instanceof Boolean) {
+            return String.valueOf(v);
+        }
+        return neutralise(String.valueOf(v));
+    }
+
+    /** A text cell a spreadsheet would not evaluate: a leading formula character gets an apostrophe before it. */
+    public static String neutralise(String s) {
+        if (s.isEmpty()) {
+            return s;
+        }
+        char c = s.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
     }
 }

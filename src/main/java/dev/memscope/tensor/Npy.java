@@ -1,6 +1,7 @@
 package dev.memscope.tensor;
 
 import dev.memscope.io.AtomicFiles;
+import dev.memscope.io.InputFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +33,7 @@ public final class Npy {
     public static NpyArray read(Path file) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = InputFiles.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such .npy file");
         }
@@ -121,6 +122,8 @@ public final class Npy {
         }
         int dataStart = headerStart + headerLen;
         long need = count * dtype.bytes;
+        // values are held as float64, and usually copied once more to float32
+        HeapBudget.require(file + " (shape " + java.util.Arrays.toString(shape) + ")", count * 12L);
         if (bytes.length - dataStart < need) {
             throw new NpyFormatException(file, "truncated: shape " + java.util.Arrays.toString(shape) + " of "
                     + dtype.name().toLowerCase() + " needs " + need + " data bytes, file has " + (bytes.length - dataStart));

@@ -52,17 +52,21 @@ public record NpyArray(DType dtype, int[] shape, double[] values) {
         if (shape.length != 4) {
             throw new IllegalArgumentException("expected a 4-d array [B, C, H, W], got shape " + Arrays.toString(shape));
         }
-        float[] d = new float[values.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) values[i];
-        }
-        return new TensorF32(Shape.of(shape), d);
+        return new TensorF32(Shape.of(shape), toFloatArray());
     }
 
+    /**
+     * The values rounded to float32. A finite value beyond float32's range is refused as an overflow, naming it and
+     * its index: rounded, it would become an infinity that a later check reports as if the file held one.
+     */
     public float[] toFloatArray() {
         float[] d = new float[values.length];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) values[i];
+            if (Float.isInfinite(d[i]) && Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(dtype.name().toLowerCase(java.util.Locale.ROOT) + " value "
+                        + values[i] + " at flat index " + i + " overflows float32 (largest " + Float.MAX_VALUE + ")");
+            }
         }
         return d;
     }

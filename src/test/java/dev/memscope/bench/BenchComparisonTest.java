@@ -155,4 +155,25 @@ class BenchComparisonTest {
         assertThatThrownBy(() -> compare(new JmhJson().avgt("a.B.c", 1, 0.1), new JmhJson().avgt("a.B.c", 1, 0.1), -0.01))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
     }
+
+    /** Issue 14 B.6: scores <= 0 and inverted intervals were compared as if they were timings. */
+    @Test
+    void nonPositiveScoresAndInvertedIntervalsAreRefusedNamingFileAndBenchmark() throws IOException {
+        JmhJson ok = new JmhJson().avgt("KernelBench.diffNorm", 100, 1);
+        assertThatThrownBy(() -> compare(ok, new JmhJson().avgt("KernelBench.diffNorm", -5, 1), FIVE_PERCENT))
+                .hasMessageContaining("new.json").hasMessageContaining("KernelBench.diffNorm")
+                .hasMessageContaining("score -5.0");
+        assertThatThrownBy(() -> compare(new JmhJson().avgt("KernelBench.diffNorm", 0, 0), ok, FIVE_PERCENT))
+                .hasMessageContaining("base.json").hasMessageContaining("> 0");
+        // error -3 writes the interval [103, 97]: inverted
+        assertThatThrownBy(() -> compare(ok, new JmhJson().avgt("KernelBench.diffNorm", 100, -3), FIVE_PERCENT))
+                .hasMessageContaining("inverted confidence interval [103.0, 97.0]");
+    }
+
+    @Test
+    void noBenchmarkInCommonIsAnError() throws IOException {
+        assertThatThrownBy(() -> compare(new JmhJson().avgt("KernelBench.diffNorm", 100, 1),
+                new JmhJson().avgt("KernelBench.dot", 100, 1), FIVE_PERCENT))
+                .hasMessageContaining("no benchmark in common").hasMessageContaining("KernelBench.diffNorm batch=64");
+    }
 }

@@ -52,9 +52,11 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "compare", resource("kernels.json"), resource("kernels.json"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("16 compared: 0 slower, 0 faster, 16 same");
+        // Issue 14 B.6: no benchmark in common was "0 compared", exit 0, which a CI gate read as a pass
         CliRun other = CliRun.of("bench", "compare", resource("kernels.json"), resource("fused.json"));
-        assertThat(other.out()).contains("no benchmark appears in both runs")
-                .contains("only in base (missing in new), 16:").contains("only in new, 3:");
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("have no benchmark in common").contains("kernels.json")
+                .contains("fused.json");
     }
 
     @Test

@@ -31,7 +31,7 @@ class CompareOnnxTest {
                 neg.toString(), "--detectors", "anisotropy,wen-first,sharpness", "--quick", "--backend", "cpu",
                 "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("onnx model").contains("sharpness-fd").contains("anisotropy");
+        assertThat(r.out()).contains("ONNX model in").contains("sharpness-fd").contains("anisotropy");
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.path("model").path("kind").asText()).isEqualTo("onnx");
         assertThat(results.path("positives").asInt()).isEqualTo(2);

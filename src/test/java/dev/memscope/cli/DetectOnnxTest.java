@@ -37,16 +37,25 @@ class DetectOnnxTest {
     }
 
     @Test
-    void missingFolderAndExactSharpnessAreOneLineErrors() throws Exception {
+    void missingFolderIsAOneLineError() throws Exception {
         Path prompts = dir.resolve("p.txt");
         Files.writeString(prompts, "a cat\n");
         CliRun r = CliRun.of("detect", "--onnx", dir.resolve("absent").toString(), "--prompts", prompts.toString(),
                 "--detector", "anisotropy");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("absent").contains("does not exist");
-        CliRun s = CliRun.of("detect", "--onnx", tinyModel(), "--prompts", prompts.toString(), "--detector",
-                "sharpness", "--quick");
-        assertThat(s.exitCode()).isEqualTo(2);
-        assertThat(s.err()).contains("sharpness-fd");
+    }
+
+    /** detect and compare choose detectors in one place: exact sharpness becomes sharpness-fd on ONNX in both. */
+    @Test
+    void exactSharpnessBecomesFiniteDifferencesAsInCompare() throws Exception {
+        Path prompts = dir.resolve("p.txt");
+        Files.writeString(prompts, "a cat\n");
+        Path out = dir.resolve("s.csv");
+        CliRun s = CliRun.of("detect", "--model", "onnx:" + tinyModel(), "--prompts", prompts.toString(),
+                "--detector", "sharpness", "--quick", "--backend", "cpu", "--out", out.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(s.err()).contains("using sharpness-fd");
+        assertThat(s.out()).startsWith("sharpness-fd: scored 1 prompts (6 forward passes");
     }
 }

@@ -24,7 +24,7 @@ class LabCommandTest {
     Path dir;
 
     private static final String[] SMALL = {"--set", "memLimit=3", "--set", "nmemLimit=3", "--set", "genericComponents=5",
-        "--set", "channels=2", "--set", "height=4", "--set", "width=4", "--set", "embeddingDim=32", "--backend", "cpu"};
+        "--set", "channels=2", "--set", "height=4", "--set", "width=4", "--set", "embeddingDim=32"};
 
     private static String[] args(String[] head, String... tail) {
         String[] all = Arrays.copyOf(head, head.length + SMALL.length + tail.length);
@@ -59,7 +59,7 @@ class LabCommandTest {
         Npy.write(xf, x);
         Path eps = dir.resolve("eps.npy");
         String prompt = "Mothers influence on her young hippo";
-        int rc = MemScope.commandLine().execute(args(new String[] {"lab", "eps"}, "--x", xf.toString(), "--t", "41",
+        int rc = MemScope.commandLine().execute(args(new String[] {"lab", "eps", "--backend", "cpu"}, "--x", xf.toString(), "--t", "41",
                 "--prompt", prompt, "--out", eps.toString()));
         assertThat(rc).isZero();
         LabConfig cfg = LabConfig.defaults().withAssignments(java.util.List.of("memLimit=3", "nmemLimit=3",
@@ -70,7 +70,7 @@ class LabCommandTest {
             m.predict(x, 41, new Condition[] {c, c, c}, want);
         }
         assertThat(Npy.readTensor(eps).data()).isEqualTo(want.data());
-        int bad = MemScope.commandLine().execute(args(new String[] {"lab", "eps"}, "--x", xf.toString(), "--t", "41",
+        int bad = MemScope.commandLine().execute(args(new String[] {"lab", "eps", "--backend", "cpu"}, "--x", xf.toString(), "--t", "41",
                 "--prompt", prompt, "--null", "--out", eps.toString()));
         assertThat(bad).isNotZero();
     }
@@ -78,7 +78,7 @@ class LabCommandTest {
     @Test
     void sampleCommandWritesOneImagePerSeed() throws Exception {
         Path out = dir.resolve("s.npy");
-        int rc = MemScope.commandLine().execute(args(new String[] {"lab", "sample"}, "--prompt", "a hippo",
+        int rc = MemScope.commandLine().execute(args(new String[] {"lab", "sample", "--backend", "cpu"}, "--prompt", "a hippo",
                 "--seeds", "2", "--steps", "10", "--out", out.toString()));
         assertThat(rc).isZero();
         assertThat(Npy.read(out).shape()).containsExactly(2, 2, 4, 4);

@@ -100,4 +100,22 @@ class CsvTest {
         assertThatThrownBy(() -> Csv.format("x", List.of("a"), List.of(List.of(1, 2))))
                 .hasMessageContaining("row 0 has 2 fields but the header has 1");
     }
+
+    /** Issue 14 B.7: prompt text that a spreadsheet would run as a formula is written inert. */
+    @Test
+    void formulaLikeTextCellsAreNeutralisedAndNumbersAreNot() {
+        String csv = Csv.format("t", List.of("prompt", "score"), List.of(
+                List.of("=HYPERLINK(\"http://x\")", -0.5),
+                List.of("+1+1", 1.0),
+                List.of("-2+3", -1L),
+                List.of("@SUM(A1)", 0.0),
+                List.of("\tTAB", 2.0),
+                List.of("\rCR", 3.0),
+                List.of("a = b", 4.0)));
+        List<List<String>> rows = Rfc4180.parse(csv);
+        assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(0)).containsExactly(
+                "'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "a = b");
+        assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(1)).containsExactly(
+                "-0.5", "1.0", "-1", "0.0", "2.0", "3.0", "4.0");
+    }
 }

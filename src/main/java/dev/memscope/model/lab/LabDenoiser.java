@@ -60,7 +60,6 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
     private final NoiseLevel[] levels = new NoiseLevel[NoiseSchedule.TRAIN_STEPS];
     /** Relative error bound of a float32 dot product of length D, for any summation order (the GEMM screen). */
     private final double screenGamma;
-    private long forwardPasses;
 
     public LabDenoiser(LabWorld world, Gemm gemm) {
         this(world, gemm, DEFAULT_EXACT_LIMIT);
@@ -98,11 +97,6 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
 
     public TextEncoder encoder() {
         return encoder;
-    }
-
-    /** Samples evaluated so far (a batch of B counts B): detectors report speed in forward passes. */
-    public long forwardPasses() {
-        return forwardPasses;
     }
 
     @Override
@@ -200,7 +194,6 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
                 }
             }
         }
-        forwardPasses += b;
     }
 
     /**
@@ -310,7 +303,6 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
                 }
             }
         }
-        forwardPasses += b;
     }
 
     @Override
@@ -408,7 +400,6 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
                 out[r * e + j] = (float) (scale * acc[j]);
             }
         }
-        forwardPasses += b;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.memscope.model.lab;
 
 import dev.memscope.data.PromptFiles;
 import dev.memscope.model.Condition;
+import dev.memscope.tensor.HeapBudget;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -182,6 +183,10 @@ public final class LabWorld {
             throw new IllegalArgumentException("config: K = " + kk + " components of D = " + d
                     + " elements exceed one Java array");
         }
+        // the means and the keys: the bulk of a world, allocated next
+        HeapBudget.require("lab world of K = " + kk + " components x D = " + c + "x" + h + "x" + w + " (config keys "
+                + "genericComponents, channels, height, width, embeddingDim)",
+                4L * kk * d + 4L * kk * Math.max(0, config.getInt("embeddingDim")));
         float[] mu = new float[kk * d];
         double corr = config.getDouble("correlationLength");
         float meanScale = (float) config.getDouble("meanScale");

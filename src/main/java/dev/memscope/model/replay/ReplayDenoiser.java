@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link Denoiser} that answers from tensors recorded on a real model by {@code scripts/record_eps.py}: for a
@@ -67,6 +68,11 @@ public final class ReplayDenoiser implements Denoiser, RecordedNoise {
 
     public ReplayManifest manifest() {
         return manifest;
+    }
+
+    @Override
+    public Optional<RecordedNoise> recording() {
+        return Optional.of(this);
     }
 
     @Override
