@@ -111,7 +111,9 @@ def main():
             shutil.rmtree(target)
         args = ["--tiny", os.path.relpath(TINY), "--mem", os.path.relpath(os.path.join(OUT, "prompts_mem.txt")),
                 "--nmem", os.path.relpath(os.path.join(OUT, "prompts_nmem.txt")), "--limit", str(limit),
-                "--out", target, "--latent", latent, "--shard-size", str(shard), "--batch", "4", "--seed", "7"]
+                "--out", target, "--latent", latent, "--shard-size", str(shard), "--batch", "4", "--seed", "7",
+                # the committed test data predates shared noise; distinct latents per prompt also test more
+                "--noise", "per-prompt"]
         if traj:
             args.append("--trajectory")
         record_eps.main(args)

@@ -5,7 +5,10 @@ MemScope scores the prompts with every detector the recording allows, without th
 
 Per prompt i it records, in float32 ([n, C, H, W] shards of up to --shard-size prompts):
   noise                 the pure-noise latent x_T: torch.randn((1, C, H, W), dtype=float32,
-                        generator=torch.Generator("cpu").manual_seed(seed + i))   (CPU generator: same on any device)
+                        generator=torch.Generator("cpu").manual_seed(seed)), one x_T shared by every prompt (the
+                        default, --noise shared: how the anisotropy detector's authors draw it, so that prompts are
+                        compared on the same latent), or manual_seed(seed + i) for prompt i (--noise per-prompt)
+                        (CPU generator: same on any device)
   eps_u, eps_c at t     the unconditional ("") and conditional raw model outputs (eps, or v for v-prediction models)
                         on that same x_T at each --timesteps t (default 981 and 41: anisotropy, wen-first)
 and with --trajectory the whole CFG DDIM trajectory from x_T (wen-full), shards [n, steps, C, H, W]:
@@ -44,8 +47,12 @@ TRAIN_STEPS = 1000
 BETA_START = 0.00085
 BETA_END = 0.012
 STEPS_OFFSET = 1
-NOISE_RULE = ("x_T of prompt i = torch.randn((1, C, H, W), dtype=torch.float32, "
-              "generator=torch.Generator('cpu').manual_seed(seed + i))")
+NOISE_RULES = {
+    "shared": ("x_T of every prompt = torch.randn((1, C, H, W), dtype=torch.float32, "
+               "generator=torch.Generator('cpu').manual_seed(seed)) (one x_T shared by all prompts)"),
+    "per-prompt": ("x_T of prompt i = torch.randn((1, C, H, W), dtype=torch.float32, "
+                   "generator=torch.Generator('cpu').manual_seed(seed + i))"),
+}
 
 
 # ---- the schedule and the DDIM step, as dev.memscope.diffusion.NoiseSchedule / DdimSampler compute them ----------
@@ -189,9 +196,9 @@ def read_prompts(path, label, limit):
     return out[:limit] if limit else out
 
 
-def noise(seed, index, latent):
+def noise(seed, index, latent, mode):
     import torch
-    g = torch.Generator("cpu").manual_seed(seed + index)
+    g = torch.Generator("cpu").manual_seed(seed if mode == "shared" else seed + index)
     return torch.randn((1,) + tuple(latent), dtype=torch.float32, generator=g).numpy()
 
 
@@ -227,7 +234,8 @@ def atomic_write_text(folder, name, text):
         raise
 
 
-def record(model, prompts, out, seed, timesteps, trajectory_steps, guidance, batch, shard_size, log):
+def record(model, prompts, out, seed, timesteps, trajectory_steps, guidance, batch, shard_size, log,
+           noise_mode="shared"):
     os.makedirs(out, exist_ok=True)
     stale = os.path.join(out, "manifest.json")
     if os.path.exists(stale):
@@ -255,7 +263,7 @@ def record(model, prompts, out, seed, timesteps, trajectory_steps, guidance, bat
             texts = [p[0] for p in prompts[b0:b1]]
             cond = model.encode(texts)
             states = model.torch.cat([uncond.expand(len(texts), *uncond.shape[1:]), cond], dim=0)
-            x_t = np.concatenate([noise(seed, i, model.latent) for i in range(b0, b1)])
+            x_t = np.concatenate([noise(seed, i, model.latent, noise_mode) for i in range(b0, b1)])
             fields["noise"].append(x_t)
             for t in timesteps:
                 o = model.predict(np.concatenate([x_t, x_t]), t, states)
@@ -305,7 +313,7 @@ def record(model, prompts, out, seed, timesteps, trajectory_steps, guidance, bat
         "prediction_type": pt,
         "latent_shape": list(model.latent),
         "images_per_prompt": 1,
-        "noise": {"seed": seed, "rule": NOISE_RULE},
+        "noise": {"seed": seed, "mode": noise_mode, "rule": NOISE_RULES[noise_mode]},
         "timesteps": list(timesteps),
         "trajectory": {"steps": trajectory_steps, "guidance": guidance, "timesteps": traj_ts,
                        "step_rule": "MemScope DdimSampler (see scripts/record_eps.py)"} if trajectory_steps else None,
@@ -339,7 +347,10 @@ def main(argv=None):
     ap.add_argument("--nmem", help="non-memorized prompts (.txt), labelled nmem")
     ap.add_argument("--limit", type=int, default=0, help="first N prompts of each file (default: all)")
     ap.add_argument("--out", required=True, help="output folder")
-    ap.add_argument("--seed", type=int, default=0, help="noise seed base: prompt i uses seed + i (default 0)")
+    ap.add_argument("--seed", type=int, default=0, help="noise seed (default 0); see --noise")
+    ap.add_argument("--noise", choices=sorted(NOISE_RULES), default="shared",
+                    help="shared: one x_T (seed) for every prompt, as the anisotropy authors do (default); "
+                         "per-prompt: prompt i uses seed + i")
     ap.add_argument("--timesteps", default="981,41", help="pure-noise timesteps (default 981,41)")
     ap.add_argument("--trajectory", action="store_true", help="also record the CFG DDIM trajectory (wen-full)")
     ap.add_argument("--steps", type=int, default=50, help="trajectory steps (default 50)")
@@ -393,7 +404,7 @@ def main(argv=None):
         print("record_eps: " + msg, file=sys.stderr, flush=True)
 
     record(model, unique, a.out, a.seed, timesteps, a.steps if a.trajectory else 0, a.guidance, a.batch,
-           a.shard_size, log)
+           a.shard_size, log, a.noise)
 
 
 if __name__ == "__main__":

@@ -86,8 +86,7 @@ def evaluate(d, skip_first):
     best["targetAuc"] = float(roc_auc_score(y, norm))
     fpr, tpr, _ = roc_curve(y, norm)
     best["targetTprAt1"] = float(tpr[np.flatnonzero(fpr >= 0.01)[0]])
-    dist = np.abs(fpr - 0.01)
-    best["targetTprNearest"] = float(tpr[np.flatnonzero(dist == dist.min())[-1]])
+    best["targetTprNearest"] = float(tpr[np.argmin(np.abs(fpr - 0.01))])
     best["targetTprBelow"] = float(tpr[np.flatnonzero(fpr < 0.01)[-1]])
     best["rowsPerFile"] = int(len(tm))
     return best

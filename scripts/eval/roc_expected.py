@@ -9,10 +9,12 @@ scikit-learn < 1.3 puts max(score) + 1 as the first threshold; since 1.3 it is +
 convention Roc follows) and note the raw value the installed version returned.
 
 TPR at a target FPR (0.01), on the drop_intermediate curve:
-  nearest  - the point whose |fpr - target| is smallest; ties go to the later point (higher TPR)
+  nearest  - np.argmin(|fpr - target|): the point whose distance is smallest; equal distances go to the first
+             point (lowest FPR, then lowest TPR), as NumPy's argmin returns the first index
   below    - the last point with fpr < target
   atLeast  - the first point with fpr >= target (the CLiD authors' evaluation code)
 Best accuracy: brute force over thresholds {+inf} U unique(scores), rule "score >= th", ties -> highest th.
+Wen's balanced accuracy: np.max(1 - (fpr + (1 - tpr)) / 2) on the same curve (Wen et al.'s det_mem_viz notebook).
 
 Usage: python3 scripts/eval/roc_expected.py [OUT]   (default src/test/resources/roc/expected.json)
 """
@@ -93,8 +95,7 @@ def case(name, scores, labels):
     s = np.asarray(scores, dtype=float)
     y = np.asarray(labels, dtype=int)
     fpr, tpr, thr, raw_first = curve_of(y, s)
-    d = np.abs(fpr - TARGET)
-    nearest = np.flatnonzero(d == d.min())[-1]
+    nearest = int(np.argmin(np.abs(fpr - TARGET)))
     below = np.flatnonzero(fpr < TARGET)[-1]
     at_least = np.flatnonzero(fpr >= TARGET)[0]
     acc, acc_th = best_accuracy(y, s)
@@ -112,6 +113,7 @@ def case(name, scores, labels):
         "tprAtFprBelow": float(tpr[below]),
         "tprAtFprAtLeast": float(tpr[at_least]),
         "bestAccuracy": acc,
+        "wenBalancedAccuracy": float(np.max(1 - (fpr + (1 - tpr)) / 2)),
         "bestAccuracyThreshold": num(acc_th),
     }
 
@@ -130,6 +132,12 @@ def cases():
         case("collinear-run", [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]),
         case("negative-and-zero", [-1.5, -0.0, 0.0, 2.5, -3.0, 1e-300], [0, 1, 0, 1, 0, 1]),
     ]
+    # 500 negatives: FPR 4/500 and 6/500 are exactly equally far from 0.01 in float64 (no point at 5/500, the two
+    # negatives tied); argmin takes the first point at 0.008 (TPR 0.25), a "later point" rule the last at 0.012.
+    s = list(range(100, 95, -1)) + list(range(95, 91, -1)) + list(range(91, 86, -1)) + [86, 86] \
+        + list(range(85, 80, -1)) + list(range(0, -494, -1)) + [-1000] * 5
+    lab = [1] * 5 + [0] * 4 + [1] * 5 + [0] * 2 + [1] * 5 + [0] * 494 + [1] * 5
+    out.append(case("nearest-tie-500", s, lab))
     # Integer-valued scores: many ties.
     y = rng.random(300) < 0.4
     out.append(case("random-ties-300", rng.integers(0, 12, 300) + 1.5 * y, y.astype(int)))

@@ -2,13 +2,17 @@ package dev.memscope.cli;
 
 import dev.memscope.io.OutputFolder;
 import dev.memscope.io.OutputPaths;
+import dev.memscope.mia.AttackRow;
 import dev.memscope.mia.ClidFeatureFile;
 import dev.memscope.mia.ClidFeatures;
 import dev.memscope.mia.ClidResult;
+import dev.memscope.mia.ClidTable;
 import dev.memscope.mia.ClidThreshold;
 import dev.memscope.mia.LabClidExperiment;
+import dev.memscope.mia.ReleasedClidFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -21,10 +25,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code memscope clid}: CLiD_th membership inference, either on released feature files (shadow and target,
- * members and hold-out) or end to end on a shadow and a target lab world ({@code --lab}).
+ * members and hold-out) or end to end on a shadow and a target lab world ({@code --lab}); {@code --table} recomputes
+ * the paper's whole table (baselines, CLiD_th, CLiD_vec) from the released files.
  */
 @Command(name = "clid", mixinStandardHelpOptions = true,
-        description = "CLiD membership inference (CLiD_th): score released feature files, or run the lab experiment.")
+        description = "CLiD membership inference (CLiD_th): score released feature files, run the lab experiment, "
+                + "or print the paper's table from the released files (--table).")
 public final class ClidCommand implements Callable<Integer> {
 
     @Spec
@@ -40,6 +46,10 @@ public final class ClidCommand implements Callable<Integer> {
         @Option(names = "--lab", required = true,
                 description = "build a shadow and a target lab world and run the whole experiment")
         boolean lab;
+
+        @Option(names = "--table", required = true,
+                description = "the paper's table from the released files: PIA, SecMI, PFAMI, CLiD_th, CLiD_vec")
+        boolean table;
     }
 
     static final class Files {
@@ -55,6 +65,13 @@ public final class ClidCommand implements Callable<Integer> {
         @Option(names = "--target-holdout", required = true, description = "target model, hold-out features")
         Path targetHoldout;
     }
+
+    @Option(names = "--dir", description = "with --table: the folder of the 16 released files "
+            + "(default <memscope.shared>/data/clid, i.e. ../shared/data/clid)")
+    Path tableDir;
+
+    @Option(names = "--seed", description = "with --table: XGBoost's seed for CLiD_vec (default 0)")
+    Integer seed;
 
     @Option(names = "--skip-first-row",
             description = "drop the first line of every file, as the authors' scripts do (they expect a header)")
@@ -93,6 +110,21 @@ public final class ClidCommand implements Callable<Integer> {
                 || nmemPerWorld != null)) {
             throw new ParameterException(spec.commandLine(),
                     "--quick, --set, --out, --mem-per-world and --nmem-per-world apply only with --lab");
+        }
+        if (!source.table && (tableDir != null || seed != null)) {
+            throw new ParameterException(spec.commandLine(), "--dir and --seed apply only with --table");
+        }
+        if (source.table) {
+            Path dir = tableDir != null ? tableDir
+                    : System.getProperty("memscope.shared") != null
+                    ? Path.of(System.getProperty("memscope.shared"), "data", "clid")
+                    : dev.memscope.io.Installation.sharedBesideHome().resolve("data").resolve("clid");
+            List<AttackRow> rows = ClidTable.compute(ReleasedClidFiles.in(dir), skipFirstRow, seed != null ? seed : 0);
+            out.println("CLiD table 2 (COCO, real-world setting) from " + dir + (skipFirstRow
+                    ? ", first row of every file dropped (as the authors' scripts do)" : ", all rows"));
+            ClidTable.render(rows).forEach(out::println);
+            out.flush();
+            return 0;
         }
         requireNonNegative("--mem-per-world", memPerWorld);
         requireNonNegative("--nmem-per-world", nmemPerWorld);

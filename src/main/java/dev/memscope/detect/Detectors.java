@@ -8,8 +8,9 @@ import java.util.List;
  * <li>{@code anisotropy}: 1 shared pure-noise image, 4 passes;</li>
  * <li>{@code wen-first}: 4 generations, first step, 8 passes;</li>
  * <li>{@code wen-full}: 4 generations, 50 steps, 400 passes;</li>
- * <li>{@code sharpness}: 1 shared image, exact JVP (needs a {@link dev.memscope.model.JacobianDenoiser}), 4 passes;
- *   {@code sharpness-fd} (not in {@link #names()}): central differences for black-box models, 6 passes;</li>
+ * <li>{@code sharpness}: 4 shared images (n = 4, the authors' README runs {@code detect_mem.py --gen_num 4}), exact
+ *   JVP (needs a {@link dev.memscope.model.JacobianDenoiser}), 16 passes; {@code sharpness-fd} (not in
+ *   {@link #names()}): central differences for black-box models, 24 passes;</li>
  * <li>{@code anisotropy-n}, {@code anisotropy-a} (not in {@link #names()}): anisotropy's two terms alone;</li>
  * <li>{@code carlini}: 8 generations, 50 steps, 800 passes.</li>
  * </ul>
@@ -34,7 +35,8 @@ public final class Detectors {
     /** The paper's default images (or generations) per prompt. */
     public static int defaultImages(String name) {
         return switch (canonical(name)) {
-            case "anisotropy", "anisotropy-n", "anisotropy-a", "sharpness", "sharpness-fd" -> 1;
+            case "anisotropy", "anisotropy-n", "anisotropy-a" -> 1;
+            case "sharpness", "sharpness-fd" -> SharpnessDetector.DEFAULT_IMAGES;
             case "wen-first", "wen-full" -> WenDetector.DEFAULT_GENERATIONS;
             case "carlini" -> CarliniDetector.DEFAULT_GENERATIONS;
             default -> throw unknown(name);

@@ -28,6 +28,12 @@ public final class SharpnessDetector implements Detector {
     public static final int T = 981;
     public static final double FD_RMS_STEP = 1e-2;
     public static final long DEFAULT_SEED = AnisotropyDetector.DEFAULT_SEED;
+    /**
+     * Images per prompt by default: n = 4, as the authors' README runs detection
+     * ({@code detect_mem.py --gen_num 4}, Dongjae0324/sharpness_memorization_diffusion; {@code gen_num} is the n of
+     * their Table 1).
+     */
+    public static final int DEFAULT_IMAGES = 4;
 
     /** How Jacobian-vector products are obtained. */
     public enum Mode { EXACT, FINITE_DIFFERENCE }

@@ -15,12 +15,15 @@ import java.util.Arrays;
  *   point (0, 0) with threshold {@code +inf} prepended. {@code fpr = fps / negatives}, {@code tpr = tps / positives}
  *   in float64, exactly as NumPy divides.</li>
  * <li><b>TPR at a target FPR</b>, three conventions in use (all on the dropped curve above):
- *   {@link #tprAtFprNearest} (the point whose FPR is nearest the target; ties in distance go to the later point,
- *   i.e. the higher TPR), {@link #tprAtFprBelow} (the last point with FPR strictly below the target; the (0, 0)
+ *   {@link #tprAtFprNearest} ({@code tpr[np.argmin(np.abs(fpr - target))]}: equally near points go to the first,
+ *   so a vertical run of the curve at the nearest FPR gives its <i>lowest</i> TPR), {@link #tprAtFprBelow} (the last point with FPR strictly below the target; the (0, 0)
  *   point always qualifies, so this is 0 when no threshold reaches the target), and {@link #tprAtFprAtLeast}
  *   (the first point with FPR >= target: the CLiD authors' evaluation code).</li>
  * <li><b>Best accuracy</b>: the highest {@code (TP + TN) / n} over every threshold "score >= th" with th a distinct
  *   score or {@code +inf} (everything negative); ties go to the highest threshold.</li>
+ * <li><b>Wen's balanced accuracy</b> {@link #wenBalancedAccuracy}: {@code np.max(1 - (fpr + (1 - tpr)) / 2)} over the
+ *   curve points, the "ACC" of Wen et al.'s released detection notebook; it weighs both classes equally, unlike
+ *   best accuracy, and the two differ whenever the classes differ in size.</li>
  * </ul>
  * Label sets with no positives or no negatives, non-finite scores and length mismatches are errors: a ROC curve
  * needs both classes, and a NaN AUC must never reach a report.
@@ -177,14 +180,20 @@ public final class Roc {
         return thresholds.clone();
     }
 
-    /** TPR of the curve point whose FPR is nearest {@code target}; equally near points: the later (higher TPR). */
+    /**
+     * TPR of the curve point whose FPR is nearest {@code target}, ties to the first point as NumPy's
+     * {@code argmin} breaks them: {@code tpr[np.argmin(np.abs(fpr - target))]}, the form common in published
+     * evaluation code. Equal distances happen between points on both sides (500 negatives: FPR 0.008 and 0.012 are
+     * exactly 0.002 from 0.01 in float64) and along a vertical run of the curve (several points at one FPR), where
+     * the first point is the run's lowest TPR: a perfect detector scores 0 here, since (0, 0) comes first.
+     */
     public double tprAtFprNearest(double target) {
         checkTarget(target);
         int best = 0;
         double bestDist = Double.POSITIVE_INFINITY;
         for (int i = 0; i < fpr.length; i++) {
             double d = Math.abs(fpr[i] - target);
-            if (d <= bestDist) {
+            if (d < bestDist) {
                 bestDist = d;
                 best = i;
             }
@@ -213,6 +222,19 @@ public final class Roc {
             }
         }
         throw new AssertionError("the ROC curve ends at FPR 1");
+    }
+
+    /**
+     * Wen et al.'s "ACC" (examples/det_mem_viz.ipynb of YuxinWenRick/diffusion_memorization, from the Tree-Ring
+     * code): {@code np.max(1 - (fpr + (1 - tpr)) / 2)} over the curve points, i.e. the best balanced accuracy
+     * (TPR + TNR) / 2, in NumPy's operation order. Not {@link #bestAccuracy()}, which counts samples.
+     */
+    public double wenBalancedAccuracy() {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < fpr.length; i++) {
+            best = Math.max(best, 1 - (fpr[i] + (1 - tpr[i])) / 2);
+        }
+        return best;
     }
 
     /** The best accuracy of a threshold rule "score >= th". */

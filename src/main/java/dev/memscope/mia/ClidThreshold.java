@@ -53,23 +53,7 @@ public final class ClidThreshold {
         double asr = ThresholdSweep.accuracy(tm, th, bestShadow.threshold());
         ThresholdSweep targetSweep = ThresholdSweep.of(tm, th);
 
-        // Hold-out is the positive class; scores min-max normalized over the pooled target scores.
-        int n = tm.length + th.length;
-        double[] pooled = new double[n];
-        boolean[] holdout = new boolean[n];
-        System.arraycopy(tm, 0, pooled, 0, tm.length);
-        System.arraycopy(th, 0, pooled, tm.length, th.length);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : pooled) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        for (int i = 0; i < n; i++) {
-            pooled[i] = (pooled[i] - min) / (max - min);
-            holdout[i] = i >= tm.length;
-        }
-        Roc roc = Roc.of(pooled, holdout);
+        Roc roc = HoldoutRoc.ofMinMax(tm, th);
         return new ClidResult(bestAlpha, bestShadow.threshold(), bestShadow.accuracy(), bestShadowAuc, asr,
                 roc.auc(), roc.tprAtFprAtLeast(TARGET_FPR), roc.tprAtFprNearest(TARGET_FPR),
                 roc.tprAtFprBelow(TARGET_FPR), targetSweep.sweepAuc());

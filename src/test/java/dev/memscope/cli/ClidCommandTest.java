@@ -87,4 +87,39 @@ class ClidCommandTest {
         assertThat(run.out()).contains("shadow world: K = 336").contains("4800 forward passes (15 per sample)")
                 .contains("alpha").contains("ASR").contains("AUC").contains("TPR@1%FPR");
     }
+
+    @Test
+    void tablePrintsAllFiveRowsAtThePinnedValues() throws Exception {
+        JsonNode rows = new ObjectMapper().readTree(getClass().getResourceAsStream("/clid/table_expected.json"))
+                .get("allRows");
+        CliRun run = CliRun.of("clid", "--table", "--dir", CLID.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("| method | queries | ASR | AUC | TPR@1%FPR |").contains(", all rows");
+        for (JsonNode r : rows) {
+            // the oracle's numbers, formatted as the table prints them
+            assertThat(run.out()).contains(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f |",
+                    r.get("method").asText(), r.get("queries").asInt(), r.get("asr").asDouble(),
+                    r.get("auc").asDouble(), r.get("tprAt1").asDouble()));
+        }
+        assertThat(run.out()).contains("XGBoost, 20 trees, seed 0");
+    }
+
+    @Test
+    void tableOptionsOutsideTableAndLabOptionsWithTableAreUsageErrors() {
+        CliRun seed = CliRun.of("clid", "--lab", "--quick", "--seed", "3");
+        assertThat(seed.exitCode()).isEqualTo(2);
+        assertThat(seed.err()).contains("--dir and --seed apply only with --table");
+        CliRun quick = CliRun.of("clid", "--table", "--quick");
+        assertThat(quick.exitCode()).isEqualTo(2);
+        assertThat(quick.err()).contains("apply only with --lab");
+        CliRun both = CliRun.of("clid", "--table", "--lab");
+        assertThat(both.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void tableOnAFolderWithoutTheFilesNamesThePattern() {
+        CliRun run = CliRun.of("clid", "--table", "--dir", dir.toString());
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no file matches PIA__*_M_coco_real_split1_*TRTE_train*.txt");
+    }
 }

@@ -132,8 +132,9 @@ class DetectorTest {
         assertThat(Detectors.create("anisotropy").cost()).isEqualTo(new DetectorCost(0, 1, 4));
         assertThat(Detectors.create("wen-first").cost()).isEqualTo(new DetectorCost(1, 4, 8));
         assertThat(Detectors.create("wen-full").cost()).isEqualTo(new DetectorCost(50, 4, 400));
-        assertThat(Detectors.create("sharpness").cost()).isEqualTo(new DetectorCost(0, 1, 4));
-        assertThat(Detectors.create("sharpness-fd").cost()).isEqualTo(new DetectorCost(0, 1, 6));
+        // n = 4 images as the sharpness authors' README runs it (--gen_num 4), 4 passes each
+        assertThat(Detectors.create("sharpness").cost()).isEqualTo(new DetectorCost(0, 4, 16));
+        assertThat(Detectors.create("sharpness-fd").cost()).isEqualTo(new DetectorCost(0, 4, 24));
         assertThat(Detectors.create("carlini").cost()).isEqualTo(new DetectorCost(50, 8, 800));
         assertThat(Detectors.create("WEN-FULL", 1).cost()).isEqualTo(new DetectorCost(50, 1, 100));
         for (String n : Detectors.names()) {

@@ -81,6 +81,8 @@ class RocTest {
         assertThat(roc.tprAtFprBelow(target)).as("below").isEqualTo(c.get("tprAtFprBelow").asDouble());
         assertThat(roc.tprAtFprAtLeast(target)).as("at least").isEqualTo(c.get("tprAtFprAtLeast").asDouble());
         assertThat(roc.bestAccuracy()).as("best accuracy").isEqualTo(c.get("bestAccuracy").asDouble());
+        assertThat(roc.wenBalancedAccuracy()).as("Wen's balanced accuracy")
+                .isEqualTo(c.get("wenBalancedAccuracy").asDouble());
         assertThat(roc.bestAccuracyThreshold()).as("best accuracy threshold")
                 .isEqualTo(num(c.get("bestAccuracyThreshold")));
     }
@@ -95,6 +97,48 @@ class RocTest {
         assertThat(roc.tpr()).containsExactly(0, 0.5, 1, 1);
         assertThat(roc.bestAccuracy()).isEqualTo(0.75);
         assertThat(roc.bestAccuracyThreshold()).isEqualTo(3.0);
+    }
+
+    @Test
+    void nearestTiesGoToTheFirstPointAsNumpyArgminDoes() {
+        // 20 positives, 500 negatives; the curve has points at FPR 4/500 (TPR 5/20 and 10/20) and 6/500 (TPR 10/20
+        // and 15/20), none at 5/500 (two negatives tied). |0.008 - 0.01| == |0.012 - 0.01| in float64, so
+        // np.argmin picks the first of the four equally near points: TPR 0.25. The former "later point" rule gave
+        // 0.75. Oracle: the same case in roc_expected.py ("nearest-tie-500").
+        double[] s = new double[520];
+        boolean[] y = new boolean[520];
+        int i = 0;
+        for (int k = 0; k < 5; k++, i++) { s[i] = 100 - k; y[i] = true; }
+        for (int k = 0; k < 4; k++, i++) { s[i] = 95 - k; }
+        for (int k = 0; k < 5; k++, i++) { s[i] = 91 - k; y[i] = true; }
+        for (int k = 0; k < 2; k++, i++) { s[i] = 86; }
+        for (int k = 0; k < 5; k++, i++) { s[i] = 85 - k; y[i] = true; }
+        for (int k = 0; k < 494; k++, i++) { s[i] = -k; }
+        for (int k = 0; k < 5; k++, i++) { s[i] = -1000; y[i] = true; }
+        assertThat(Math.abs(4 / 500.0 - 0.01)).isEqualTo(Math.abs(6 / 500.0 - 0.01));
+        Roc roc = Roc.of(s, y);
+        assertThat(roc.tprAtFprNearest(0.01)).isEqualTo(0.25);
+        assertThat(roc.tprAtFprBelow(0.01)).isEqualTo(0.5);
+        assertThat(roc.tprAtFprAtLeast(0.01)).isEqualTo(0.5);
+    }
+
+    @Test
+    void perfectSeparationHasNearestTprZeroUnderArgmin() {
+        // Curve (0,0), (0,1), (1,1): (0,0) and (0,1) are equally near 1% FPR and (0,0) comes first.
+        Roc roc = Roc.of(new double[] {4, 3, 2, 1}, new boolean[] {true, true, false, false});
+        assertThat(roc.tprAtFprNearest(0.01)).isZero();
+        assertThat(roc.tprAtFprBelow(0.01)).isEqualTo(1.0);
+    }
+
+    @Test
+    void wenBalancedAccuracyWeighsTheClassesEqually() {
+        // 1 positive (score 2) among 9 negatives, one negative above it (3): the rule "score >= 2" gets TPR 1,
+        // FPR 1/9 -> balanced 1 - (1/9 + 0) / 2 = 17/18; counting samples, "everything negative" is right 9 of 10
+        // times and "score >= 2" 9 of 10 times too: best accuracy 0.9.
+        Roc roc = Roc.of(new double[] {3, 2, 1, 1, 1, 1, 1, 1, 1, 1},
+                new boolean[] {false, true, false, false, false, false, false, false, false, false});
+        assertThat(roc.wenBalancedAccuracy()).isEqualTo(1 - (1 / 9.0 + (1 - 1.0)) / 2);
+        assertThat(roc.bestAccuracy()).isEqualTo(0.9);
     }
 
     @Test
