@@ -1,8 +1,9 @@
 package dev.memscope.kernels.cpu;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.TensorF32;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -249,13 +250,17 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     @Override
-    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
-        switch (variant) {
-            case UNCOND_VS_GUIDANCE -> meanPixelCosine(epsU, epsC, Q_MINUS_P, out);
-            case COND_VS_UNCOND -> meanPixelCosine(epsC, epsU, PLAIN, out);
-            case COND_VS_GUIDANCE -> meanPixelCosine(epsC, epsU, P_MINUS_Q, out);
-            default -> throw new AssertionError(variant);
-        }
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
+        meanPixelCosine(variant.first(epsC, epsU), variant.second(epsC, epsU), code(variant.pair()), out);
+    }
+
+    /** The int form of a pair mode: the inner loops test it per vector, where an int compare is cheapest. */
+    private static int code(PixelPair pair) {
+        return switch (pair) {
+            case PLAIN -> PLAIN;
+            case Q_MINUS_P -> Q_MINUS_P;
+            case P_MINUS_Q -> P_MINUS_Q;
+        };
     }
 
     /** Mean over pixels of cos(P, Y) where Y is Q, Q - P or P - Q by {@code how}. */
