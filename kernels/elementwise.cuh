@@ -158,7 +158,7 @@ MS_AMG(amg_scalar_n1_g1, false, true, true)
 // rounded to float on the host. A 1-D grid strides over the whole quads; the last total % 4 elements go to the
 // first threads of the grid.
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-linear_combination(const float* x, const float* y, float alpha, float beta, long long total, float* out,
+ddimStep_convert_linear(const float* x, const float* y, float alpha, float beta, long long total, float* out,
                    int* nonfinite) {
     bool bad = false;
     const long long first = (long long) blockIdx.x * MS_BLOCK + threadIdx.x;

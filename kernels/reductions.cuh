@@ -87,13 +87,13 @@ __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const
 }
 
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-squared_diff_partials(const float* __restrict__ a, const float* __restrict__ b, int batch, long long n, int chunks,
+diffNorm_mse_partials(const float* __restrict__ a, const float* __restrict__ b, int batch, long long n, int chunks,
                       double* __restrict__ partials) {
     flat_partials<SquaredDiff>(a, b, batch, n, chunks, partials);
 }
 
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-dot_norms_partials(const float* __restrict__ u, const float* __restrict__ v, int batch, long long n, int chunks,
+globalCosine_partials(const float* __restrict__ u, const float* __restrict__ v, int batch, long long n, int chunks,
                    double* __restrict__ partials) {
     flat_partials<DotNorms>(u, v, batch, n, chunks, partials);
 }
@@ -193,19 +193,19 @@ __device__ __forceinline__ void pixel_cosine_partials(const float* __restrict__ 
         pixel_cosine_partials<MODE, VEC>(p, q, batch, channels, pixels, chunks, partials);                        \
     }
 
-MS_PIXEL_COSINE(pixel_cosine_plain_vec, PLAIN, true)
-MS_PIXEL_COSINE(pixel_cosine_plain_scalar, PLAIN, false)
-MS_PIXEL_COSINE(pixel_cosine_q_minus_p_vec, Q_MINUS_P, true)
-MS_PIXEL_COSINE(pixel_cosine_q_minus_p_scalar, Q_MINUS_P, false)
-MS_PIXEL_COSINE(pixel_cosine_p_minus_q_vec, P_MINUS_Q, true)
-MS_PIXEL_COSINE(pixel_cosine_p_minus_q_scalar, P_MINUS_Q, false)
+MS_PIXEL_COSINE(pixelCosine_plain_vec, PLAIN, true)
+MS_PIXEL_COSINE(pixelCosine_plain_scalar, PLAIN, false)
+MS_PIXEL_COSINE(guidanceAlignment_qMinusP_vec, Q_MINUS_P, true)
+MS_PIXEL_COSINE(guidanceAlignment_qMinusP_scalar, Q_MINUS_P, false)
+MS_PIXEL_COSINE(guidanceAlignment_pMinusQ_vec, P_MINUS_Q, true)
+MS_PIXEL_COSINE(guidanceAlignment_pMinusQ_scalar, P_MINUS_Q, false)
 
 // ---- stage two ---------------------------------------------------------------------------------------------------
 
 // One warp per sample adds the sample's chunk partials in a fixed order. mode 0: out = sqrt(sum) (difference
 // norm); mode 1: out = sum / divisor (mse, mean pixel cosine).
 extern "C" __global__ void __launch_bounds__(MS_FINISH)
-finish_sum(const double* __restrict__ partials, int batch, int chunks, int mode, double divisor,
+diffNorm_mse_pixelCosine_finish(const double* __restrict__ partials, int batch, int chunks, int mode, double divisor,
            float* __restrict__ out) {
     for (int s = blockIdx.x; s < batch; s += gridDim.x) {
         double t = 0.0;
@@ -221,7 +221,7 @@ finish_sum(const double* __restrict__ partials, int batch, int chunks, int mode,
 
 // Flat cosine from DotNorms partials.
 extern "C" __global__ void __launch_bounds__(MS_FINISH)
-finish_cosine(const double* __restrict__ partials, int batch, int chunks, float* __restrict__ out) {
+globalCosine_finish(const double* __restrict__ partials, int batch, int chunks, float* __restrict__ out) {
     for (int s = blockIdx.x; s < batch; s += gridDim.x) {
         double dot = 0.0;
         double xx = 0.0;

@@ -146,5 +146,5 @@ echo "results: $out${peer:+ (peer: $peer)}"
 if [[ "$suite" == lab ]]; then
     python3 scripts/lab_table.py "$out" "$peer"
 else
-    python3 scripts/jmh_table.py "$out"
+    "$java" --add-modules jdk.incubator.vector -cp "$jar" dev.memscope.cli.MemScope bench summary "$out"
 fi

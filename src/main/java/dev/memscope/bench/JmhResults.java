@@ -1,8 +1,9 @@
 package dev.memscope.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memscope.json.JsonDocument;
+import dev.memscope.json.JsonFormatException;
+import dev.memscope.json.JsonValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,79 +20,80 @@ import java.util.TreeMap;
 
 /**
  * Reads JMH {@code -rf json} files. Anything that is not JMH output (not JSON, not an array, an entry without
- * {@code benchmark}, {@code mode} or a numeric {@code primaryMetric.score}) is refused with the file, the entry
- * index and the missing field in the message; so is an empty result list, which would otherwise compare as
- * "nothing changed".
+ * {@code benchmark}, {@code mode} or a numeric {@code primaryMetric.score}) is refused with the file, the line and
+ * column, the entry index and the field in the message; so is an empty result list, which would otherwise compare
+ * as "nothing changed".
  */
 public final class JmhResults {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JmhResults() {
     }
 
+    /** @throws IllegalArgumentException (a {@link JsonFormatException} when positioned) naming the file and field */
     public static List<JmhResult> read(Path file) throws IOException {
-        JsonNode root;
+        JsonValue root;
         try {
-            root = MAPPER.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not JSON (line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage() + ")");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new IllegalArgumentException(file + ": empty file, expected JMH -rf json output");
+            root = JsonDocument.read(file).root();
+        } catch (JsonFormatException e) {
+            if (e.line() == 0 && Files.size(file) == 0) {
+                throw new IllegalArgumentException(file + ": empty file, expected JMH -rf json output");
+            }
+            throw e;
         }
         if (!root.isArray()) {
-            throw new IllegalArgumentException(file + ": not JMH output (expected a JSON array of benchmark "
-                    + "results, found " + describe(root) + ")");
+            throw root.fail("is not JMH output (expected a JSON array of benchmark results, found "
+                    + describe(root.node()) + ")");
         }
-        if (root.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no benchmark results (empty array)");
+        if (root.node().isEmpty()) {
+            throw root.fail("holds no benchmark results (empty array)");
         }
         List<JmhResult> results = new ArrayList<>();
         Set<String> keys = new HashSet<>();
-        for (int i = 0; i < root.size(); i++) {
-            JmhResult r = parse(file.toString(), i, root.get(i));
+        List<JsonValue> entries = root.elements("benchmark results");
+        for (int i = 0; i < entries.size(); i++) {
+            JmhResult r = parse(file.toString(), i, entries.get(i));
             if (!keys.add(r.mode() + " " + r.key())) {
-                throw new IllegalArgumentException(file + ": result " + i + " repeats " + r.key()
-                        + " (" + r.mode() + ")");
+                throw entries.get(i).fail("result " + i + " repeats " + r.key() + " (" + r.mode() + ")");
             }
             results.add(r);
         }
-        return Collections.unmodifiableList(results);
+        return results;
     }
 
-    private static JmhResult parse(String file, int index, JsonNode node) {
-        String where = file + ": result " + index;
+    private static JmhResult parse(String file, int index, JsonValue node) {
+        String where = "result " + index;
         if (!node.isObject()) {
-            throw new IllegalArgumentException(where + ": not JMH output (expected an object)");
+            throw node.fail(where + " is not JMH output (expected an object)");
         }
-        String benchmark = text(node, "benchmark", where);
+        String benchmark = text(node.get("benchmark"), where);
         where = where + " (" + benchmark + ")";
-        String mode = text(node, "mode", where);
+        JsonValue modeField = node.get("mode");
+        String mode = text(modeField, where);
         try {
             Units.higherIsBetter(mode);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage());
+            throw modeField.fail(where + ": " + e.getMessage());
         }
-        JsonNode pm = node.get("primaryMetric");
-        if (pm == null || !pm.isObject()) {
-            throw new IllegalArgumentException(where + ": not JMH output, missing 'primaryMetric'");
+        JsonValue pm = node.get("primaryMetric");
+        if (!pm.isObject()) {
+            throw pm.fail("is missing: " + where + " is not JMH output");
         }
-        double score = number(pm, "score", where + ": primaryMetric");
+        JsonValue scoreField = pm.get("score");
+        double score = number(scoreField, where);
         if (!Double.isFinite(score)) {
-            throw new IllegalArgumentException(where + ": primaryMetric.score is " + score);
+            throw scoreField.fail(where + ": primaryMetric.score is " + score);
         }
-        String unit = text(pm, "scoreUnit", where + ": primaryMetric");
+        JsonValue unitField = pm.get("scoreUnit");
+        String unit = text(unitField, where);
         try {
             Units.toCanonical(mode, unit);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage());
+            throw unitField.fail(where + ": " + e.getMessage());
         }
-        double error = optionalNumber(pm.get("scoreError"));
+        double error = optionalNumber(pm.get("scoreError").node());
         double low = score;
         double high = score;
-        JsonNode ci = pm.get("scoreConfidence");
+        JsonNode ci = pm.get("scoreConfidence").node();
         if (ci != null && ci.isArray() && ci.size() == 2
                 && Double.isFinite(optionalNumber(ci.get(0))) && Double.isFinite(optionalNumber(ci.get(1)))) {
             low = ci.get(0).asDouble();
@@ -101,25 +103,21 @@ public final class JmhResults {
             high = score + error;
         }
         TreeMap<String, String> params = new TreeMap<>();
-        JsonNode p = node.get("params");
-        if (p != null && p.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                params.put(e.getKey(), e.getValue().asText());
-            }
+        JsonValue p = node.get("params");
+        if (p.isObject()) {
+            p.fields().forEach((k, v) -> params.put(k, v.node().asText()));
         }
         double median = score;
-        JsonNode pct = pm.get("scorePercentiles");
+        JsonNode pct = pm.get("scorePercentiles").node();
         if (pct != null && Double.isFinite(optionalNumber(pct.get("50.0")))) {
             median = pct.get("50.0").asDouble();
         }
         Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
-        JsonNode s = node.get("secondaryMetrics");
-        if (s != null && s.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                double v = optionalNumber(e.getValue().get("score"));
-                JsonNode u = e.getValue().get("scoreUnit");
+        JsonValue s = node.get("secondaryMetrics");
+        if (s.isObject()) {
+            for (Map.Entry<String, JsonValue> e : s.fields().entrySet()) {
+                double v = optionalNumber(e.getValue().get("score").node());
+                JsonNode u = e.getValue().get("scoreUnit").node();
                 if (Double.isFinite(v)) {
                     secondary.put(e.getKey(), new JmhResult.Metric(v, u == null ? "" : u.asText()));
                 }
@@ -149,22 +147,21 @@ public final class JmhResults {
         return names;
     }
 
-    private static String text(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new IllegalArgumentException(where + ": not JMH output, missing '" + field + "'");
+    private static String text(JsonValue v, String where) {
+        if (!v.isText() || v.node().asText().isBlank()) {
+            throw v.fail("is missing: " + where + " is not JMH output");
         }
-        return v.asText();
+        return v.node().asText();
     }
 
-    private static double number(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || !(v.isNumber() || v.isTextual())) {
-            throw new IllegalArgumentException(where + ": not JMH output, missing '" + field + "'");
+    /** JMH writes NaN and Infinity as strings; anything else that is not a number is refused. */
+    private static double number(JsonValue v, String where) {
+        if (!(v.isNumber() || v.isText())) {
+            throw v.fail("is missing: " + where + " is not JMH output");
         }
-        double d = optionalNumber(v);
-        if (Double.isNaN(d) && !"NaN".equals(v.asText())) {
-            throw new IllegalArgumentException(where + ": '" + field + "' is not a number: " + v);
+        double d = optionalNumber(v.node());
+        if (Double.isNaN(d) && !"NaN".equals(v.node().asText())) {
+            throw v.fail("is not a number: " + v.shown());
         }
         return d;
     }

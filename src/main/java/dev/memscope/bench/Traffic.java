@@ -1,18 +1,22 @@
 package dev.memscope.bench;
 
+import dev.memscope.kernels.call.KernelOp;
+
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Compulsory memory traffic of one KernelBench call: every input tensor read once and every output tensor written
- * once, nothing for caches, write-allocate or scratch. It is the same for every backend, so GB/s built on it
- * compares backends (and the machine's stream bandwidth) directly; a fused kernel that re-read an input gets no
- * credit. This is the one definition; scripts/jmh_table.py mirrors it and must be kept in step.
+ * Compulsory memory traffic of one KernelBench call, from {@link KernelOp}'s description of each op: every input
+ * tensor read once and every output tensor written once, nothing for caches, write-allocate or scratch. It is the
+ * same for every backend, so GB/s built on it compares backends (and the machine's stream bandwidth) directly; a
+ * fused kernel that re-read an input gets no credit. This class only maps benchmark methods to ops.
  */
 public final class Traffic {
 
     /** One sample of KernelBench: an SD v1 latent [4, 64, 64] (KernelBench.CHANNELS, HEIGHT, WIDTH). */
-    public static final long CHW = 4L * 64 * 64;
+    public static final long CHW = KernelOp.BENCH_SAMPLE_FLOATS;
     public static final int FLOAT32_BYTES = 4;
 
     /** Tensors of {@link #CHW} floats per sample an op reads and writes; per-sample float[B] results are negligible. */
@@ -22,16 +26,9 @@ public final class Traffic {
         }
     }
 
-    /** op -> tensors, as KernelBench calls each op. */
-    public static final Map<String, Tensors> OPS = Map.of(
-            "diffNorm", new Tensors(2, 0),           // a, b
-            "guidanceAlignment", new Tensors(2, 0),  // eps_c, eps_u; eps_c - eps_u is never materialized
-            "pixelCosine", new Tensors(2, 0),        // u, v
-            "globalCosine", new Tensors(2, 0),       // u, v
-            "mse", new Tensors(2, 0),                // pred, target
-            "cfg", new Tensors(2, 1),                // eps_u, eps_c -> out
-            "amg", new Tensors(4, 1),                // eps_u, eps_c, eps_n, g (all optional terms on) -> out
-            "ddimStep", new Tensors(2, 1));          // x_t, eps -> out
+    /** op -> tensors, as KernelBench calls each op (every optional input given). */
+    public static final Map<String, Tensors> OPS = Arrays.stream(KernelOp.values()).collect(Collectors.toUnmodifiableMap(
+            KernelOp::cliName, op -> new Tensors(op.tensorsRead(), op.tensorsWritten())));
 
     /** Methods of other classes timing the same ops (FusedVsComposedBench, CudaResidentBench): op and backend shown. */
     public record Alias(String op, String backend) {
@@ -60,13 +57,9 @@ public final class Traffic {
 
     /** Compulsory bytes of one call of {@code op} on {@code batch} samples. */
     public static long bytesPerCall(String op, int batch) {
-        Tensors t = OPS.get(op);
-        if (t == null) {
-            throw new IllegalArgumentException("unknown op '" + op + "' (known: " + OPS.keySet() + ")");
+        if (!OPS.containsKey(op)) {
+            throw new IllegalArgumentException("unknown op '" + op + "' (known: " + KernelOp.names() + ")");
         }
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        return (long) t.total() * batch * CHW * FLOAT32_BYTES;
+        return KernelOp.byName(op).compulsoryBytes(batch, CHW);
     }
 }

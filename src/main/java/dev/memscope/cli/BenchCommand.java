@@ -2,6 +2,7 @@ package dev.memscope.cli;
 
 import dev.memscope.bench.BenchComparison;
 import dev.memscope.bench.BenchReport;
+import dev.memscope.bench.BenchSummary;
 import dev.memscope.bench.JmhResult;
 import dev.memscope.bench.JmhResults;
 import dev.memscope.bench.Verdict;
@@ -23,10 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code memscope bench compare|report}: JMH JSON results into decisions and charts. */
+/** {@code memscope bench compare|report|summary}: JMH JSON results into decisions, charts and tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         headerHeading = "%n", header = "Compare JMH runs and chart them.",
-        subcommands = {BenchCommand.Compare.class, BenchCommand.Report.class})
+        subcommands = {BenchCommand.Compare.class, BenchCommand.Report.class, BenchCommand.Summary.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -174,6 +175,32 @@ public final class BenchCommand implements Runnable {
             for (Path p : written) {
                 o.println("wrote " + p);
             }
+            o.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            headerHeading = "%n", header = "Plain-text tables of JMH results (what scripts/bench.sh prints).",
+            description = {"Per kernel op, backend and batch: median time, GB/s of compulsory traffic (from each op's "
+                    + "description in KernelOp) and allocation per op when JMH ran -prof gc. DetectorBench rows: ms "
+                    + "per prompt; AmgOverheadBench rows: ms per DDIM step and the ratio to plain guidance."})
+    static final class Summary implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "RESULTS.json", description = "JMH -rf json files")
+        List<Path> files;
+
+        @Override
+        public Integer call() throws IOException {
+            List<JmhResult> all = new ArrayList<>();
+            for (Path f : files) {
+                all.addAll(JmhResults.read(f));
+            }
+            PrintWriter o = spec.commandLine().getOut();
+            BenchSummary.lines(all).forEach(o::println);
             o.flush();
             return 0;
         }

@@ -36,15 +36,7 @@ import java.util.regex.Pattern;
         description = {"Runs one score kernel on .npy tensors [B, C, H, W] and writes the result (.npy, float32):",
                 "[B] for per-sample ops, [B, C, H, W] for elementwise ones.", "",
                 "Ops and their inputs, in formula order:",
-                "  diffNorm a b                      ||a - b||_2 per sample",
-                "  guidanceAlignment eps_c eps_u     variant=uncond-guidance (default) | cond-uncond | cond-guidance",
-                "  pixelCosine u v                   mean per-pixel cosine",
-                "  globalCosine u v                  cosine of whole samples",
-                "  cfg eps_u eps_c                   scale=7.5 (or one value per sample: scale=7.5,3,1)",
-                "  amg eps_u eps_c [eps_n] [g]       s0, s1; s2 with eps_n; c3 and abar_t (or t) with g",
-                "  mse pred target                   mean squared error per sample",
-                "  ddimStep x_t eps                  abar_t and abar_prev, or t and t_prev (t_prev=-1: to x0)",
-                "  convert x_t in                    conversion=eps-to-x0|x0-to-eps|v-to-eps|v-to-x0|eps-to-v, abar or t",
+                KernelCommand.OPS_PLACEHOLDER,
                 "Name an optional input to skip another: --in g=g.npy. t is a timestep of Stable Diffusion's",
                 "scaled-linear schedule. Per-sample parameters take one number or one per sample (comma-separated).",
                 "Exit codes: 0 success, 2 bad input or usage."})
@@ -52,11 +44,27 @@ public final class KernelCommand implements Callable<Integer> {
     /** {@code name=path} names an input when the part before '=' is an identifier; {@code ./a=b.npy} is a path. */
     private static final Pattern NAMED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.+)");
 
-    @Spec
+    /** Stands in the annotation for the op list, which {@link #setSpec} fills in from {@link KernelOp}. */
+    static final String OPS_PLACEHOLDER = "<ops>";
+
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "OP", description = "diffNorm, guidanceAlignment, pixelCosine, globalCosine, "
-            + "cfg, amg, mse, ddimStep or convert")
+    /** The op list of the help comes from KernelOp, the one description of each op. */
+    @Spec
+    void setSpec(CommandSpec spec) {
+        this.spec = spec;
+        List<String> lines = new ArrayList<>();
+        for (String line : spec.usageMessage().description()) {
+            if (line.equals(OPS_PLACEHOLDER)) {
+                KernelOp.helpLines(spec.usageMessage().width()).forEach(l -> lines.add(l.replace("%", "%%")));
+            } else {
+                lines.add(line);
+            }
+        }
+        spec.usageMessage().description(lines.toArray(new String[0]));
+    }
+
+    @Parameters(index = "0", paramLabel = "OP", description = "one of the ops listed above")
     String opName;
 
     @Option(names = "--in", paramLabel = "[NAME=]FILE", required = true,

@@ -1,8 +1,8 @@
 package dev.memscope.golden;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memscope.json.JsonDocument;
+import dev.memscope.json.JsonFormatException;
+import dev.memscope.json.JsonValue;
 import dev.memscope.kernels.call.KernelOp;
 
 import java.io.IOException;
@@ -44,205 +44,210 @@ public final class GoldenManifest {
     /** Loads {@code dir/manifest.json}; file paths in it are relative to {@code dir}. */
     public static GoldenManifest load(Path dir) throws GoldenFormatException {
         Path file = dir.resolve(FILE_NAME);
-        JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+            return read(file, dir, JsonDocument.read(file).root());
         } catch (NoSuchFileException e) {
             throw new GoldenFormatException(file, "no golden manifest here (run python3 scripts/golden/generate.py, "
                     + "or point --dir at a golden-outputs folder)");
-        } catch (JsonProcessingException e) {
-            throw new GoldenFormatException(file, "not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr());
+        } catch (JsonFormatException e) {
+            throw new GoldenFormatException(file, e.positionedProblem());
         } catch (IOException e) {
             throw new GoldenFormatException(file, "cannot read: " + e);
         }
-        if (root == null || !root.isObject()) {
-            throw new GoldenFormatException(file, "expected a JSON object with a 'cases' list");
+    }
+
+    private static GoldenManifest read(Path file, Path dir, JsonValue root) throws GoldenFormatException {
+        if (!root.isObject()) {
+            throw root.fail("must be a JSON object with a 'cases' list, got " + root.shown());
         }
-        JsonNode format = root.get("format");
-        if (format == null || !format.canConvertToInt() || format.asInt() != FORMAT) {
-            throw new GoldenFormatException(file, "unsupported manifest format " + format + " (this reader knows " + FORMAT + ")");
+        JsonValue format = root.get("format");
+        if (format.isMissing() || !format.node().canConvertToInt() || format.node().asInt() != FORMAT) {
+            throw format.fail("is an unsupported manifest format " + format.shown() + " (this reader knows "
+                    + FORMAT + ")");
         }
-        JsonNode list = root.get("cases");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new GoldenFormatException(file, "'cases' must be a non-empty list");
+        JsonValue list = root.get("cases");
+        List<JsonValue> entries = list.elements("cases");
+        if (entries.isEmpty()) {
+            throw list.fail("must be a non-empty list");
         }
         List<GoldenCase> cases = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < list.size(); i++) {
-            GoldenCase c = new CaseReader(file, dir, list.get(i), i).read();
+        for (JsonValue entry : entries) {
+            GoldenCase c = new CaseReader(file, dir, entry).read();
             if (!names.add(c.name())) {
-                throw new GoldenFormatException(file, "case '" + c.name() + "' appears twice");
+                throw entry.get("name").fail("case '" + c.name() + "' appears twice");
             }
             cases.add(c);
         }
         return new GoldenManifest(dir, cases);
     }
 
-    /** Reads one case; every error names it (by name, or by position before the name is known). */
+    /**
+     * Reads one case; every error names it (by name, or by position before the name is known) and, for one
+     * field, the field's path, line and column.
+     */
     private static final class CaseReader {
         private final Path manifest;
         private final Path dir;
-        private final JsonNode node;
+        private final JsonValue node;
         private String label;
 
-        CaseReader(Path manifest, Path dir, JsonNode node, int index) {
+        CaseReader(Path manifest, Path dir, JsonValue node) {
             this.manifest = manifest;
             this.dir = dir;
             this.node = node;
-            this.label = "case #" + index;
+            this.label = "case " + node.path();
         }
 
+        /** An error about the whole case. */
         GoldenFormatException error(String problem) {
             return new GoldenFormatException(manifest, label + ": " + problem);
         }
 
+        /** An error about one value of the case: positioned, with its path. */
+        GoldenFormatException error(JsonValue at, String problem) {
+            return new GoldenFormatException(manifest, label + ": " + at.fail(problem).positionedProblem());
+        }
+
         GoldenCase read() throws GoldenFormatException {
-            if (node == null || !node.isObject()) {
-                throw error("not a JSON object");
+            if (!node.isObject()) {
+                throw error(node, "is not a JSON object");
             }
-            String name = text(node, "name");
+            String name = text(node.get("name"));
             label = "case '" + name + "'";
-            String opName = text(node, "op");
+            JsonValue opField = node.get("op");
             KernelOp op;
             try {
-                op = KernelOp.byName(opName);
+                op = KernelOp.byName(text(opField));
             } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+                throw error(opField, e.getMessage());
             }
-            JsonNode ins = node.get("inputs");
-            if (ins == null || !ins.isArray() || ins.isEmpty()) {
-                throw error("'inputs' must be a non-empty list");
+            JsonValue ins = node.get("inputs");
+            if (!ins.isArray() || ins.node().isEmpty()) {
+                throw error(ins, "must be a non-empty list");
             }
             List<GoldenCase.Input> inputs = new ArrayList<>();
             List<KernelOp.Named<String>> named = new ArrayList<>();
-            for (JsonNode in : ins) {
-                String inName = text(in, "name");
-                Path f = existing(text(in, "file"), "input " + inName);
-                inputs.add(new GoldenCase.Input(inName, f, shape(in, "input " + inName)));
+            for (JsonValue in : ins.elements("inputs")) {
+                String inName = text(in.get("name"));
+                Path f = existing(in.get("file"), "input " + inName);
+                inputs.add(new GoldenCase.Input(inName, f, shape(in.get("shape"), "input " + inName)));
                 named.add(new KernelOp.Named<>(inName, inName));
             }
             try {
                 op.bind(named);
             } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+                throw error(ins, e.getMessage());
             }
             Map<String, String> params = params(node.get("params"));
-            JsonNode out = node.get("output");
-            if (out == null || !out.isObject()) {
-                throw error("'output' must be an object with 'file' and 'shape'");
+            JsonValue out = node.get("output");
+            if (!out.isObject()) {
+                throw error(out, "must be an object with 'file' and 'shape'");
             }
-            Path outFile = existing(text(out, "file"), "output");
-            int[] outShape = shape(out, "output");
-            JsonNode seed = node.get("seed");
-            if (seed == null || !seed.canConvertToLong()) {
-                throw error("'seed' must be an integer");
+            Path outFile = existing(out.get("file"), "output");
+            int[] outShape = shape(out.get("shape"), "output");
+            JsonValue seed = node.get("seed");
+            if (seed.isMissing() || !seed.node().canConvertToLong()) {
+                throw error(seed, "must be an integer");
             }
-            double rtol = number(node, "rtol");
+            JsonValue rtol = node.get("rtol");
+            if (!rtol.isNumber()) {
+                throw error(rtol, "must be a number");
+            }
+            JsonValue atolField = node.get("atol");
             Tolerance tol;
             try {
-                tol = new Tolerance(rtol, atol(node.get("atol"), outShape[0]));
+                tol = new Tolerance(rtol.number(), atol(atolField, outShape[0]));
             } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+                throw error(atolField, e.getMessage());
             }
-            String description = node.hasNonNull("description") ? node.get("description").asText() : "";
-            return new GoldenCase(name, op, description, inputs, params, outFile, outShape, seed.asLong(), tol);
+            JsonValue d = node.get("description");
+            String description = d.isAbsent() ? "" : d.node().asText();
+            return new GoldenCase(name, op, description, inputs, params, outFile, outShape, seed.node().asLong(), tol);
         }
 
-        private String text(JsonNode n, String key) throws GoldenFormatException {
-            JsonNode v = n == null ? null : n.get(key);
-            if (v == null || !v.isTextual() || v.asText().isBlank()) {
-                throw error("'" + key + "' must be a non-empty string");
+        private String text(JsonValue v) throws GoldenFormatException {
+            if (!v.isText() || v.node().asText().isBlank()) {
+                throw error(v, "must be a non-empty string");
             }
-            return v.asText();
+            return v.node().asText();
         }
 
-        private double number(JsonNode n, String key) throws GoldenFormatException {
-            JsonNode v = n.get(key);
-            if (v == null || !v.isNumber()) {
-                throw error("'" + key + "' must be a number");
-            }
-            return v.asDouble();
-        }
-
-        private Path existing(String relative, String what) throws GoldenFormatException {
-            Path p = dir.resolve(relative);
+        private Path existing(JsonValue relative, String what) throws GoldenFormatException {
+            Path p = dir.resolve(text(relative));
             if (!Files.isRegularFile(p)) {
-                throw error(what + " file " + p + " does not exist");
+                throw error(relative, what + " file " + p + " does not exist");
             }
             return p;
         }
 
-        private int[] shape(JsonNode n, String what) throws GoldenFormatException {
-            JsonNode s = n.get("shape");
-            if (s == null || !s.isArray() || s.isEmpty()) {
-                throw error(what + ": 'shape' must be a non-empty list of sizes");
+        private int[] shape(JsonValue s, String what) throws GoldenFormatException {
+            if (!s.isArray() || s.node().isEmpty()) {
+                throw error(s, "(" + what + ") must be a non-empty list of sizes");
             }
-            int[] shape = new int[s.size()];
+            int[] shape = new int[s.node().size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!s.get(i).canConvertToInt() || s.get(i).asInt() < 1) {
-                    throw error(what + ": 'shape' " + s + " must hold positive integers");
+                if (!s.node().get(i).canConvertToInt() || s.node().get(i).asInt() < 1) {
+                    throw error(s.at(i), "(" + what + " shape " + s.shown() + ") must be a positive integer");
                 }
-                shape[i] = s.get(i).asInt();
+                shape[i] = s.node().get(i).asInt();
             }
             return shape;
         }
 
-        private double[] atol(JsonNode a, int batch) throws GoldenFormatException {
-            if (a != null && a.isNumber()) {
-                return new double[] {a.asDouble()};
+        private double[] atol(JsonValue a, int batch) throws GoldenFormatException {
+            if (a.isNumber()) {
+                return new double[] {a.number()};
             }
-            if (a == null || !a.isArray()) {
-                throw error("'atol' must be a number or a list with one number per sample");
+            if (!a.isArray()) {
+                throw error(a, "must be a number or a list with one number per sample");
             }
-            if (a.size() != batch) {
-                throw error("'atol' has " + a.size() + " values but the output has " + batch + " samples");
+            if (a.node().size() != batch) {
+                throw error(a, "has " + a.node().size() + " values but the output has " + batch + " samples");
             }
-            double[] v = new double[a.size()];
+            double[] v = new double[batch];
             for (int i = 0; i < v.length; i++) {
-                if (!a.get(i).isNumber()) {
-                    throw error("'atol'[" + i + "] is not a number");
+                if (!a.at(i).isNumber()) {
+                    throw error(a.at(i), "is not a number");
                 }
-                v[i] = a.get(i).asDouble();
+                v[i] = a.at(i).number();
             }
             return v;
         }
 
         /** Params become {@code k=v} text: numbers exactly (shortest round-trip form), lists comma-separated. */
-        private Map<String, String> params(JsonNode p) throws GoldenFormatException {
+        private Map<String, String> params(JsonValue p) throws GoldenFormatException {
             Map<String, String> map = new LinkedHashMap<>();
-            if (p == null || p.isNull()) {
+            if (p.isAbsent()) {
                 return map;
             }
             if (!p.isObject()) {
-                throw error("'params' must be an object");
+                throw error(p, "must be an object");
             }
-            var it = p.fields();
-            while (it.hasNext()) {
-                var e = it.next();
+            for (Map.Entry<String, JsonValue> e : p.fields().entrySet()) {
                 map.put(e.getKey(), paramText(e.getKey(), e.getValue()));
             }
             return map;
         }
 
-        private String paramText(String key, JsonNode v) throws GoldenFormatException {
-            if (v.isTextual()) {
-                return v.asText();
+        private String paramText(String key, JsonValue v) throws GoldenFormatException {
+            if (v.isText()) {
+                return v.node().asText();
             }
             if (v.isNumber()) {
-                return Double.toString(v.asDouble());
+                return Double.toString(v.number());
             }
             if (v.isArray()) {
                 StringBuilder sb = new StringBuilder();
-                for (JsonNode x : v) {
+                for (JsonValue x : v.elements("numbers")) {
                     if (!x.isNumber()) {
-                        throw error("param " + key + " holds a non-number " + x);
+                        throw error(x, "param " + key + " holds a non-number " + x.shown());
                     }
-                    sb.append(sb.length() == 0 ? "" : ",").append(Double.toString(x.asDouble()));
+                    sb.append(sb.length() == 0 ? "" : ",").append(Double.toString(x.number()));
                 }
                 return sb.toString();
             }
-            throw error("param " + key + " must be a string, a number or a list of numbers, got " + v);
+            throw error(v, "param " + key + " must be a string, a number or a list of numbers, got " + v.shown());
         }
     }
 }

@@ -40,7 +40,7 @@ public abstract class CheckedKernels implements ScoreKernels {
     }
 
     @Override
-    public final void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
+    public final void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
         sameShape("guidanceAlignment", "eps_c", epsC, "eps_u", epsU);
         perSample("guidanceAlignment", "out", out, epsC);
         if (variant == null) {
@@ -136,7 +136,7 @@ public abstract class CheckedKernels implements ScoreKernels {
 
     protected abstract void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out);
 
-    protected abstract void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out);
+    protected abstract void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out);
 
     protected abstract void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out);
 

@@ -32,11 +32,11 @@ public interface ScoreKernels extends AutoCloseable {
      * Fused guidance alignment: the mean per-pixel cosine of the pair the variant names, computed from
      * {@code eps_c} and {@code eps_u} without materializing {@code eps_c - eps_u}.
      */
-    void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out);
+    void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out);
 
     /** The anisotropy metric's alignment, {@code cos(eps_u, eps_c - eps_u)} per pixel. */
     default void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, float[] out) {
-        guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, out);
+        guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
     }
 
     /** {@code out[b]} = cosine between samples {@code u_b} and {@code v_b} as flat vectors (norms clamped). */

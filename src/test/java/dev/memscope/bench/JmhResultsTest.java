@@ -45,7 +45,7 @@ class JmhResultsTest {
 
     @Test
     void notJsonNamesTheLine() throws IOException {
-        refused("[{\"benchmark\": \"x\",\n oops", "not JSON", "line 2");
+        refused("[{\"benchmark\": \"x\",\n oops", "not valid JSON", "bad.json:2:");
     }
 
     @Test
@@ -65,14 +65,14 @@ class JmhResultsTest {
 
     @Test
     void entriesWithoutTheJmhFieldsNameTheEntryAndTheField() throws IOException {
-        refused("[{\"mode\": \"avgt\"}]", "result 0", "missing 'benchmark'");
-        refused("[{\"benchmark\": \"a.B.c\"}]", "result 0 (a.B.c)", "missing 'mode'");
-        refused("[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]", "missing 'primaryMetric'");
+        refused("[{\"mode\": \"avgt\"}]", ":1:2: '[0].benchmark' is missing: result 0 is not JMH output");
+        refused("[{\"benchmark\": \"a.B.c\"}]", "'[0].mode' is missing: result 0 (a.B.c)");
+        refused("[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]", "'[0].primaryMetric' is missing");
         refused("[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\", \"primaryMetric\": {\"scoreUnit\": \"us/op\"}}]",
-                "missing 'score'");
+                "'[0].primaryMetric.score' is missing");
         refused("[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\", \"primaryMetric\": {\"score\": 1}}]",
-                "missing 'scoreUnit'");
-        refused("[1, 2]", "result 0", "expected an object");
+                "'[0].primaryMetric.scoreUnit' is missing");
+        refused("[1, 2]", ":1:2: '[0]' result 0", "expected an object");
     }
 
     @Test

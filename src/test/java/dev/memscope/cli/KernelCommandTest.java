@@ -1,6 +1,6 @@
 package dev.memscope.cli;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
@@ -84,13 +84,13 @@ class KernelCommandTest {
 
         a = runOk("kernel", "guidanceAlignment", "--in", f("c.npy"), "--in", f("u.npy"), "--param", "variant=cond-guidance",
                 "--out", f("out.npy"), "--backend", "scalar");
-        scalar.guidanceAlignment(c, u, Alignment.COND_VS_GUIDANCE, direct);
+        scalar.guidanceAlignment(c, u, GuidanceVariant.COND_VS_GUIDANCE, direct);
         assertThat(a.toFloatArray()).containsExactly(direct);
 
         // the default variant is the anisotropy metric's cos(eps_u, eps_c - eps_u)
         a = runOk("kernel", "guidanceAlignment", "--in", f("c.npy"), "--in", f("u.npy"), "--out", f("out.npy"),
                 "--backend", "scalar");
-        scalar.guidanceAlignment(c, u, Alignment.UNCOND_VS_GUIDANCE, direct);
+        scalar.guidanceAlignment(c, u, GuidanceVariant.UNCOND_VS_GUIDANCE, direct);
         assertThat(a.toFloatArray()).containsExactly(direct);
 
         a = runOk("kernel", "mse", "--in", f("c.npy"), "--in", f("u.npy"), "--out", f("out.npy"), "--backend", "scalar");

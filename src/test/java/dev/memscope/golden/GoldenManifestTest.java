@@ -64,7 +64,7 @@ class GoldenManifestTest {
             }
         }, (name, v) -> { });
         assertThatThrownBy(() -> GoldenManifest.load(dir)).hasMessageContaining("case 'hw1-cfg'")
-                .hasMessageContaining("'atol' has 2 values but the output has 5 samples");
+                .hasMessageContaining("line ").hasMessageContaining(".atol' has 2 values but the output has 5 samples");
     }
 
     @Test

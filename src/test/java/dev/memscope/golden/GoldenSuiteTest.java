@@ -1,6 +1,6 @@
 package dev.memscope.golden;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
@@ -67,9 +67,9 @@ class GoldenSuiteTest {
     void goldensCoverEveryOpVariantAndConversion() {
         Set<KernelOp> ops = manifest.cases().stream().map(GoldenCase::op).collect(Collectors.toSet());
         assertThat(ops).containsExactlyInAnyOrderElementsOf(EnumSet.allOf(KernelOp.class));
-        Set<Alignment> variants = manifest.cases().stream().filter(c -> c.op() == KernelOp.GUIDANCE_ALIGNMENT)
-                .map(c -> Alignment.parse(c.params().get("variant"))).collect(Collectors.toSet());
-        assertThat(variants).containsExactlyInAnyOrder(Alignment.values());
+        Set<GuidanceVariant> variants = manifest.cases().stream().filter(c -> c.op() == KernelOp.GUIDANCE_ALIGNMENT)
+                .map(c -> GuidanceVariant.parse(c.params().get("variant"))).collect(Collectors.toSet());
+        assertThat(variants).containsExactlyInAnyOrder(GuidanceVariant.values());
         Set<Conversion> conversions = manifest.cases().stream().filter(c -> c.op() == KernelOp.CONVERT)
                 .map(c -> Conversion.parse(c.params().get("conversion"))).collect(Collectors.toSet());
         assertThat(conversions).containsExactlyInAnyOrder(Conversion.values());
@@ -216,7 +216,7 @@ class GoldenSuiteTest {
         }
 
         @Override
-        public void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
+        public void guidanceAlignment(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
             base.guidanceAlignment(epsC, epsU, variant, out);
             edit.accept("guidanceAlignment", out);
         }

@@ -72,11 +72,11 @@ class KernelDefinitionTest {
         double r = 1 / Math.sqrt(2);
         try (ScoreKernels k = Backends.create(backend)) {
             float[] out = new float[1];
-            k.guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, out);
+            k.guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
             assertThat(out[0]).isCloseTo(0.5f, within(TOL));
-            k.guidanceAlignment(epsC, epsU, Alignment.COND_VS_UNCOND, out);
+            k.guidanceAlignment(epsC, epsU, GuidanceVariant.COND_VS_UNCOND, out);
             assertThat(out[0]).isCloseTo((float) ((r + 1) / 2), within(TOL));
-            k.guidanceAlignment(epsC, epsU, Alignment.COND_VS_GUIDANCE, out);
+            k.guidanceAlignment(epsC, epsU, GuidanceVariant.COND_VS_GUIDANCE, out);
             assertThat(out[0]).isCloseTo((float) ((r + 1) / 2), within(TOL));
         }
     }

@@ -141,7 +141,7 @@ class KernelPropertyTest {
             // half the cases a realistic small guidance (eps_c - eps_u cancels), half unrelated predictions
             TensorF32 epsC = rnd.random().nextBoolean() ? rnd.nearby(epsU, scale)
                     : rnd.correlated(epsU, scale, rnd.sampleScales(shape.batch()));
-            for (Alignment variant : Alignment.values()) {
+            for (GuidanceVariant variant : GuidanceVariant.values()) {
                 float[] out = new float[shape.batch()];
                 k.guidanceAlignment(epsC, epsU, variant, out);
                 OracleCheck.assertPerSample(label + " " + variant, COSINE,
@@ -185,7 +185,7 @@ class KernelPropertyTest {
                 assertThat(out).containsOnly(0f);
                 k.globalCosine(v, zero, out);
                 assertThat(out).containsOnly(0f);
-                for (Alignment a : Alignment.values()) {
+                for (GuidanceVariant a : GuidanceVariant.values()) {
                     k.guidanceAlignment(zero, zero, a, out);
                     assertThat(out).as("%s", a).containsOnly(0f);
                 }

@@ -37,7 +37,7 @@ class PropertyChecksCatchBugsTest {
         }
 
         @Override
-        protected void guidanceAlignmentImpl(TensorF32 c, TensorF32 u, Alignment a, float[] out) {
+        protected void guidanceAlignmentImpl(TensorF32 c, TensorF32 u, GuidanceVariant a, float[] out) {
             ok.guidanceAlignment(c, u, a, out);
         }
 
@@ -141,8 +141,8 @@ class PropertyChecksCatchBugsTest {
     /** Computes cos(eps_u, eps_c - eps_u) for every variant (a variant switch that falls through). */
     static final class OneVariantForAll extends Mutant {
         @Override
-        protected void guidanceAlignmentImpl(TensorF32 c, TensorF32 u, Alignment a, float[] out) {
-            ok.guidanceAlignment(c, u, Alignment.UNCOND_VS_GUIDANCE, out);
+        protected void guidanceAlignmentImpl(TensorF32 c, TensorF32 u, GuidanceVariant a, float[] out) {
+            ok.guidanceAlignment(c, u, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
         }
     }
 

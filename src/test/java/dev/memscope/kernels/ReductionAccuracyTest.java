@@ -56,7 +56,7 @@ class ReductionAccuracyTest {
                 check(pair + " pixelCosine", KernelTolerances.COSINE, ref.pixelCosine64(a, b), out);
                 k.globalCosine(a, b, out);
                 check(pair + " globalCosine", KernelTolerances.COSINE, ref.globalCosine64(a, b), out);
-                for (Alignment variant : Alignment.values()) {
+                for (GuidanceVariant variant : GuidanceVariant.values()) {
                     // eps_c = b, eps_u = a
                     k.guidanceAlignment(b, a, variant, out);
                     check(pair + " guidanceAlignment " + variant, KernelTolerances.COSINE,

@@ -1,6 +1,6 @@
 package dev.memscope.jmh;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.kernels.cuda.CudaAvailability;
 import dev.memscope.kernels.cuda.CudaKernels;
@@ -85,7 +85,7 @@ public class CudaResidentBench {
 
     @Benchmark
     public void guidanceAlignmentResident() {
-        device.guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, perSample);
+        device.guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, perSample);
         device.synchronize();
     }
 

@@ -1,6 +1,6 @@
 package dev.memscope.jmh;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.tensor.Shape;
@@ -80,7 +80,7 @@ public class FusedVsComposedBench {
     /** One pass: both tensors read once, one float per sample written. */
     @Benchmark
     public float[] guidanceAlignmentFusedCpu() {
-        fused.guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, out);
+        fused.guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
         return out;
     }
 
@@ -97,7 +97,7 @@ public class FusedVsComposedBench {
     /** The float64 reference backend (casts included), the kernel suite's nd4j column. */
     @Benchmark
     public float[] guidanceAlignmentNd4jReference() {
-        reference.guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, out);
+        reference.guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
         return out;
     }
 

@@ -1,6 +1,6 @@
 package dev.memscope.jmh;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.tensor.Shape;
@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * One call of each batched kernel on Stable Diffusion v1 latents {@code [B, 4, 64, 64]}, per backend.
  *
- * <p>Every kernel streams its inputs once, so the figure of merit is bandwidth: scripts/jmh_table.py divides each
+ * <p>Every kernel streams its inputs once, so the figure of merit is bandwidth: {@code memscope bench summary} divides each
  * operation's compulsory bytes (inputs read once, outputs written once) by the median time. Methods are named after
  * the {@link ScoreKernels} operation they time so the table can find those bytes.
  *
@@ -52,7 +52,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Thread)
 public class KernelBench {
 
-    /** SD v1 latent: 4 channels of 64 x 64. jmh_table.py assumes this shape when it computes GB/s. */
+    /** SD v1 latent: 4 channels of 64 x 64. KernelOp.BENCH_SAMPLE_FLOATS assumes this shape when it computes GB/s. */
     static final int CHANNELS = 4;
     static final int HEIGHT = 64;
     static final int WIDTH = 64;
@@ -118,7 +118,7 @@ public class KernelBench {
      */
     @Benchmark
     public float[] guidanceAlignment() {
-        kernels.guidanceAlignment(epsC, epsU, Alignment.UNCOND_VS_GUIDANCE, perSample);
+        kernels.guidanceAlignment(epsC, epsU, GuidanceVariant.UNCOND_VS_GUIDANCE, perSample);
         return perSample;
     }
 

@@ -1,7 +1,7 @@
 package dev.memscope.kernels.call;
 
 import dev.memscope.diffusion.NoiseSchedule;
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.tensor.Shape;
@@ -20,7 +20,7 @@ public final class KernelCall {
     private final Map<String, TensorF32> inputs;
     private final Shape shape;
     // parsed parameters; unused ones stay null / NaN
-    private Alignment variant;
+    private GuidanceVariant variant;
     private Conversion conversion;
     private float[] scale;
     private double s0 = Double.NaN;
@@ -55,7 +55,7 @@ public final class KernelCall {
     private void parse(KernelParams p) {
         int batch = shape.batch();
         switch (op) {
-            case GUIDANCE_ALIGNMENT -> variant = Alignment.parse(p.text("variant", "uncond-guidance"));
+            case GUIDANCE_ALIGNMENT -> variant = GuidanceVariant.parse(p.text("variant", "uncond-guidance"));
             case CFG -> scale = p.perSample("scale", batch);
             case AMG -> {
                 boolean withN = inputs.containsKey("eps_n");

@@ -9,40 +9,57 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The {@link dev.memscope.kernels.ScoreKernels} operations by the names the command line and the golden manifest
- * use, with their inputs in the order the formulas name them and the parameters each accepts.
+ * The one description of each {@link dev.memscope.kernels.ScoreKernels} operation: the name the command line, the
+ * golden manifest and the benchmarks use, its inputs in the order the formulas name them, its parameters (and which
+ * of them take one value per sample), the shape of its result and its compulsory memory traffic. The kernel
+ * command's help, {@link dev.memscope.bench.Traffic} and {@code bench summary} are derived from here.
+ *
+ * <p>Adding an op: a constant here, its case in {@link KernelCall}, the method in {@code ScoreKernels} /
+ * {@code CheckedKernels} and one implementation per backend (see docs/benchmarks.md, "Adding a kernel op").
  */
 public enum KernelOp {
-    DIFF_NORM("diffNorm", true, List.of("a", "b"), List.of(), Set.of(), "||a - b||_2 per sample"),
-    GUIDANCE_ALIGNMENT("guidanceAlignment", true, List.of("eps_c", "eps_u"), List.of(), Set.of("variant"),
-            "mean per-pixel cosine; variant=uncond-guidance (default), cond-uncond or cond-guidance"),
-    PIXEL_COSINE("pixelCosine", true, List.of("u", "v"), List.of(), Set.of(), "mean per-pixel cosine of u and v"),
-    GLOBAL_COSINE("globalCosine", true, List.of("u", "v"), List.of(), Set.of(), "cosine of whole samples"),
-    CFG("cfg", false, List.of("eps_u", "eps_c"), List.of(), Set.of("scale"),
-            "eps_u + scale (eps_c - eps_u); scale=7.5 or one value per sample"),
-    AMG("amg", false, List.of("eps_u", "eps_c"), List.of("eps_n", "g"), Set.of("s0", "s1", "s2", "c3", "abar_t", "t"),
-            "eps_u + (s0 - s1)(eps_c - eps_u) + s2 (eps_u - eps_n) + c3 sqrt(1 - abar_t) g"),
-    MSE("mse", true, List.of("pred", "target"), List.of(), Set.of(), "mean (pred - target)^2 per sample"),
-    DDIM_STEP("ddimStep", false, List.of("x_t", "eps"), List.of(), Set.of("abar_t", "abar_prev", "t", "t_prev"),
-            "DDIM step (eta = 0); abar_t and abar_prev, or t and t_prev (t_prev=-1: abar_prev = 1)"),
-    CONVERT("convert", false, List.of("x_t", "in"), List.of(), Set.of("conversion", "abar", "t"),
-            "conversion=eps-to-x0|x0-to-eps|v-to-eps|v-to-x0|eps-to-v at abar (or t)");
+    DIFF_NORM("diffNorm", true, List.of("a", "b"), List.of(), List.of(), "||a - b||_2 per sample", ""),
+    GUIDANCE_ALIGNMENT("guidanceAlignment", true, List.of("eps_c", "eps_u"), List.of(), List.of("variant"),
+            "mean per-pixel cosine of the variant's pair; eps_c - eps_u is never materialized",
+            "variant=uncond-guidance (default) | cond-uncond | cond-guidance"),
+    PIXEL_COSINE("pixelCosine", true, List.of("u", "v"), List.of(), List.of(), "mean per-pixel cosine of u and v", ""),
+    GLOBAL_COSINE("globalCosine", true, List.of("u", "v"), List.of(), List.of(), "cosine of whole samples", ""),
+    CFG("cfg", false, List.of("eps_u", "eps_c"), List.of(), List.of("scale*"), "eps_u + scale (eps_c - eps_u)",
+            "scale=7.5 (or one per sample: scale=7.5,3,1)"),
+    AMG("amg", false, List.of("eps_u", "eps_c"), List.of("eps_n", "g"), List.of("s0", "s1*", "s2*", "c3*", "abar_t", "t"),
+            "eps_u + (s0 - s1)(eps_c - eps_u) + s2 (eps_u - eps_n) + c3 sqrt(1 - abar_t) g",
+            "s0, s1; s2 with eps_n; c3 and abar_t (or t) with g"),
+    MSE("mse", true, List.of("pred", "target"), List.of(), List.of(), "mean (pred - target)^2 per sample", ""),
+    DDIM_STEP("ddimStep", false, List.of("x_t", "eps"), List.of(), List.of("abar_t", "abar_prev", "t", "t_prev"),
+            "DDIM step (eta = 0)", "abar_t and abar_prev, or t and t_prev (t_prev=-1: to x0)"),
+    CONVERT("convert", false, List.of("x_t", "in"), List.of(), List.of("conversion", "abar", "t"),
+            "converts a model output between eps, v and x0",
+            "conversion=eps-to-x0|x0-to-eps|v-to-eps|v-to-x0|eps-to-v, abar or t");
+
+    /** One sample of the benchmarks: an SD v1 latent [4, 64, 64] (KernelBench.CHANNELS, HEIGHT, WIDTH). */
+    public static final long BENCH_SAMPLE_FLOATS = 4L * 64 * 64;
 
     private final String cliName;
     private final boolean perSample;
     private final List<String> required;
     private final List<String> optional;
     private final Set<String> params;
+    private final Set<String> perSampleParams;
     private final String summary;
+    private final String paramHelp;
 
-    KernelOp(String cliName, boolean perSample, List<String> required, List<String> optional, Set<String> params,
-             String summary) {
+    /** {@code params}: names, a trailing {@code *} marks one that takes one value per sample. */
+    KernelOp(String cliName, boolean perSample, List<String> required, List<String> optional, List<String> params,
+             String summary, String paramHelp) {
         this.cliName = cliName;
         this.perSample = perSample;
         this.required = required;
         this.optional = optional;
-        this.params = params;
+        this.params = params.stream().map(p -> p.replace("*", "")).collect(Collectors.toUnmodifiableSet());
+        this.perSampleParams = params.stream().filter(p -> p.endsWith("*")).map(p -> p.replace("*", ""))
+                .collect(Collectors.toUnmodifiableSet());
         this.summary = summary;
+        this.paramHelp = paramHelp;
     }
 
     /** The name on the command line and in the golden manifest ({@code diffNorm}, {@code ddimStep}, ...). */
@@ -67,8 +84,74 @@ public enum KernelOp {
         return params;
     }
 
+    /** The parameters that take one number, or one per sample (comma-separated): {@code scale}, {@code s1}, ... */
+    public Set<String> perSampleParams() {
+        return perSampleParams;
+    }
+
+    /** What the op computes, without its parameters. */
     public String summary() {
         return summary;
+    }
+
+    /** Its parameters as the help shows them; empty when it takes none. */
+    public String paramHelp() {
+        return paramHelp;
+    }
+
+    /**
+     * Tensors of the input shape read by a call with every optional input given (as the benchmarks call it), and
+     * written: per-sample results ({@code float[B]}) are negligible and count as none.
+     */
+    public int tensorsRead() {
+        return required.size() + optional.size();
+    }
+
+    public int tensorsWritten() {
+        return perSample ? 0 : 1;
+    }
+
+    /**
+     * Compulsory traffic of one call with every optional input: each input tensor read once and each output tensor
+     * written once, nothing for caches, write-allocate or scratch. The same for every backend.
+     */
+    public long compulsoryBytes(int batch, long sampleFloats) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        return (long) (tensorsRead() + tensorsWritten()) * batch * sampleFloats * Float.BYTES;
+    }
+
+    /** Column where the help text of an op starts, after {@code "  op inputs"}. */
+    private static final int HELP_TEXT_COLUMN = 33;
+
+    /** The kernel command's help entry: {@code amg eps_u eps_c [eps_n] [g]   formula; parameters}, one line. */
+    public String helpLine() {
+        String call = cliName + " " + inputList().replace(",", "");
+        String text = paramHelp.isEmpty() ? summary : summary + "; " + paramHelp;
+        return String.format("  %-" + (HELP_TEXT_COLUMN - 3) + "s %s", call, text);
+    }
+
+    /** Help entries of every op in declaration order, the text wrapped at {@code width} within its own column. */
+    public static List<String> helpLines(int width) {
+        String indent = " ".repeat(HELP_TEXT_COLUMN);
+        List<String> lines = new ArrayList<>();
+        for (KernelOp op : values()) {
+            String entry = op.helpLine();
+            StringBuilder line = new StringBuilder(entry.substring(0, HELP_TEXT_COLUMN));
+            boolean empty = true;
+            for (String word : entry.substring(HELP_TEXT_COLUMN).split(" ")) {
+                if (!empty && line.length() + 1 + word.length() > width) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(indent);
+                    empty = true;
+                }
+                line.append(empty ? "" : " ").append(word);
+                empty = false;
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /** {@code a, b} or {@code eps_u, eps_c, [eps_n], [g]}. */

@@ -1,8 +1,9 @@
 package dev.memscope.kernels.cpu;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.TensorF32;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,8 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Determinism: chunk boundaries depend only on the shape, partial results are combined in chunk order,
  * so results are bit-identical whatever the thread count or scheduling.
  *
- * <p>No allocation per call in steady state: op arguments live in fields, chunk bodies are created once,
- * the partial-sum buffer only grows.
+ * <p>No allocation per call in steady state: each op's arguments live in its own holder (created once, filled by
+ * the entry point, read by the chunk bodies, cleared after the call), chunk bodies are created once, the
+ * partial-sum buffer only grows.
  */
 public final class VectorKernels extends CheckedKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -59,18 +61,59 @@ public final class VectorKernels extends CheckedKernels {
 
     private final ParallelRunner runner;
 
-    // Arguments of the op in flight: set by the public entry points, read by the chunk bodies.
-    private float[] p;
-    private float[] q;
-    private float[] r;
-    private float[] gArr;
-    private float[] o;
-    private float[] coefA;
-    private float[] coefB;
-    private float[] coefC;
-    private float scalarA;
-    private float scalarB;
-    private int mode;
+    /** diffNorm, mse, globalCosine: two tensors read element by element. */
+    private static final class PairArgs {
+        float[] x;
+        float[] y;
+    }
+
+    /** pixelCosine, guidanceAlignment: cos(p, y) per pixel, y formed from q by {@code pair} (PLAIN, ...). */
+    private static final class PixelCosineArgs {
+        float[] p;
+        float[] q;
+        int pair;
+    }
+
+    private static final class CfgArgs {
+        float[] epsU;
+        float[] epsC;
+        float[] scale;
+        float[] out;
+    }
+
+    /** epsN and g are null when their term is absent (s2, c3 unused then). */
+    private static final class AmgArgs {
+        float[] epsU;
+        float[] epsC;
+        float[] epsN;
+        float[] g;
+        float s0;
+        float[] s1;
+        float[] s2;
+        float[] c3;
+        /** sqrt(1 - abar_t), rounded to float once per call as every backend does. */
+        float noiseScale;
+        float[] out;
+    }
+
+    /** out = alpha x + beta y: ddimStep and the conversions. */
+    private static final class LinearArgs {
+        float[] x;
+        float[] y;
+        float alpha;
+        float beta;
+        float[] out;
+    }
+
+    // Arguments of the op in flight: set by the entry points, read by the chunk bodies, cleared after each call
+    // so the backend does not keep a caller's tensors alive.
+    private final PairArgs pair = new PairArgs();
+    private final PixelCosineArgs pixelCos = new PixelCosineArgs();
+    private final CfgArgs cfg = new CfgArgs();
+    private final AmgArgs amg = new AmgArgs();
+    private final LinearArgs linear = new LinearArgs();
+
+    // How the op in flight is split into chunks (set by dispatch).
     private int sampleSize;
     private int pixels;
     private int channels;
@@ -167,15 +210,19 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void release() {
-        p = q = r = gArr = o = coefA = coefB = coefC = null;
+        pair.x = pair.y = null;
+        pixelCos.p = pixelCos.q = null;
+        cfg.epsU = cfg.epsC = cfg.scale = cfg.out = null;
+        amg.epsU = amg.epsC = amg.epsN = amg.g = amg.s1 = amg.s2 = amg.c3 = amg.out = null;
+        linear.x = linear.y = linear.out = null;
     }
 
     // ---- sum of squared differences: diffNorm, mse ------------------------------------------------------------
 
     @Override
     protected void diffNormImpl(TensorF32 a, TensorF32 b, float[] out) {
-        p = a.data();
-        q = b.data();
+        pair.x = a.data();
+        pair.y = b.data();
         dispatch(a, a.shape().sampleSize(), CHUNK, 1, sumSquaredBody);
         for (int s = 0; s < out.length; s++) {
             out[s] = (float) Math.sqrt(sampleTotal(s, 1, 0));
@@ -185,8 +232,8 @@ public final class VectorKernels extends CheckedKernels {
 
     @Override
     protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
-        p = pred.data();
-        q = target.data();
+        pair.x = pred.data();
+        pair.y = target.data();
         int n = pred.shape().sampleSize();
         dispatch(pred, n, CHUNK, 1, sumSquaredBody);
         for (int s = 0; s < out.length; s++) {
@@ -198,7 +245,7 @@ public final class VectorKernels extends CheckedKernels {
     private void sumSquaredChunk(int chunk) {
         int from = chunkStart(chunk);
         int to = chunkEnd(chunk, from);
-        partials[chunk] = sumSquaredDiff(p, q, from, to);
+        partials[chunk] = sumSquaredDiff(pair.x, pair.y, from, to);
     }
 
     static double sumSquaredDiff(float[] x, float[] y, int from, int to) {
@@ -249,20 +296,24 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     @Override
-    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
-        switch (variant) {
-            case UNCOND_VS_GUIDANCE -> meanPixelCosine(epsU, epsC, Q_MINUS_P, out);
-            case COND_VS_UNCOND -> meanPixelCosine(epsC, epsU, PLAIN, out);
-            case COND_VS_GUIDANCE -> meanPixelCosine(epsC, epsU, P_MINUS_Q, out);
-            default -> throw new AssertionError(variant);
-        }
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
+        meanPixelCosine(variant.first(epsC, epsU), variant.second(epsC, epsU), code(variant.pair()), out);
+    }
+
+    /** The int form of a pair mode: the inner loops test it per vector, where an int compare is cheapest. */
+    private static int code(PixelPair pair) {
+        return switch (pair) {
+            case PLAIN -> PLAIN;
+            case Q_MINUS_P -> Q_MINUS_P;
+            case P_MINUS_Q -> P_MINUS_Q;
+        };
     }
 
     /** Mean over pixels of cos(P, Y) where Y is Q, Q - P or P - Q by {@code how}. */
     private void meanPixelCosine(TensorF32 first, TensorF32 second, int how, float[] out) {
-        p = first.data();
-        q = second.data();
-        mode = how;
+        pixelCos.p = first.data();
+        pixelCos.q = second.data();
+        pixelCos.pair = how;
         dispatch(first, first.shape().pixels(), PIXEL_CHUNK, 1, pixelCosineBody);
         int n = first.shape().pixels();
         for (int s = 0; s < out.length; s++) {
@@ -275,7 +326,10 @@ public final class VectorKernels extends CheckedKernels {
         int s = chunk / chunksPerSample;
         int from = (chunk % chunksPerSample) * chunkLen;
         int to = Math.min(from + chunkLen, pixels);
-        partials[chunk] = switch (mode) {
+        float[] p = pixelCos.p;
+        float[] q = pixelCos.q;
+        // a constant per call site, so the JIT specializes each copy of the loop for one pair mode
+        partials[chunk] = switch (pixelCos.pair) {
             case PLAIN -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, PLAIN);
             case Q_MINUS_P -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, Q_MINUS_P);
             default -> pixelCosineSum(p, q, s * sampleSize, pixels, channels, from, to, P_MINUS_Q);
@@ -420,8 +474,8 @@ public final class VectorKernels extends CheckedKernels {
 
     @Override
     protected void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
-        p = u.data();
-        q = v.data();
+        pair.x = u.data();
+        pair.y = v.data();
         dispatch(u, u.shape().sampleSize(), CHUNK, 3, globalCosineBody);
         for (int s = 0; s < out.length; s++) {
             double dot = sampleTotal(s, 3, 0);
@@ -433,6 +487,8 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void globalCosineChunk(int chunk) {
+        float[] p = pair.x;
+        float[] q = pair.y;
         int from = chunkStart(chunk);
         int to = chunkEnd(chunk, from);
         double dot = 0;
@@ -502,10 +558,10 @@ public final class VectorKernels extends CheckedKernels {
 
     @Override
     protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
-        p = epsU.data();
-        q = epsC.data();
-        o = out.data();
-        coefA = scale;
+        cfg.epsU = epsU.data();
+        cfg.epsC = epsC.data();
+        cfg.scale = scale;
+        cfg.out = out.data();
         dispatch(epsU, epsU.shape().sampleSize(), CHUNK, 1, cfgBody);
         boolean finite = allChunksFinite(epsU.batch());
         release();
@@ -513,9 +569,12 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void cfgChunk(int chunk) {
+        float[] p = cfg.epsU;
+        float[] q = cfg.epsC;
+        float[] o = cfg.out;
         int from = chunkStart(chunk);
         int to = chunkEnd(chunk, from);
-        float k = coefA[chunk / chunksPerSample];
+        float k = cfg.scale[chunk / chunksPerSample];
         FloatVector kv = FloatVector.broadcast(F, k);
         FloatVector flag = FloatVector.zero(F);
         int vecEnd = from + (to - from) / L * L;
@@ -539,16 +598,16 @@ public final class VectorKernels extends CheckedKernels {
     @Override
     protected boolean amgImpl(TensorF32 epsU, TensorF32 epsC, TensorF32 epsN, TensorF32 g, double s0,
                               float[] s1, float[] s2, float[] c3, double abarT, TensorF32 out) {
-        p = epsU.data();
-        q = epsC.data();
-        r = epsN == null ? null : epsN.data();
-        gArr = g == null ? null : g.data();
-        o = out.data();
-        coefA = s1;
-        coefB = s2;
-        coefC = c3;
-        scalarA = (float) s0;
-        scalarB = (float) Math.sqrt(1 - abarT);
+        amg.epsU = epsU.data();
+        amg.epsC = epsC.data();
+        amg.epsN = epsN == null ? null : epsN.data();
+        amg.g = g == null ? null : g.data();
+        amg.s0 = (float) s0;
+        amg.s1 = s1;
+        amg.s2 = s2;
+        amg.c3 = c3;
+        amg.noiseScale = (float) Math.sqrt(1 - abarT);
+        amg.out = out.data();
         dispatch(epsU, epsU.shape().sampleSize(), CHUNK, 1, amgBody);
         boolean finite = allChunksFinite(epsU.batch());
         release();
@@ -556,12 +615,17 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void amgChunk(int chunk) {
+        float[] p = amg.epsU;
+        float[] q = amg.epsC;
+        float[] r = amg.epsN;
+        float[] gArr = amg.g;
+        float[] o = amg.out;
         int from = chunkStart(chunk);
         int to = chunkEnd(chunk, from);
         int s = chunk / chunksPerSample;
-        float guide = scalarA - coefA[s];
-        float dedup = r == null ? 0f : coefB[s];
-        float dissim = gArr == null ? 0f : coefC[s] * scalarB;
+        float guide = amg.s0 - amg.s1[s];
+        float dedup = r == null ? 0f : amg.s2[s];
+        float dissim = gArr == null ? 0f : amg.c3[s] * amg.noiseScale;
         FloatVector gv = FloatVector.broadcast(F, guide);
         FloatVector dv = FloatVector.broadcast(F, dedup);
         FloatVector sv = FloatVector.broadcast(F, dissim);
@@ -597,11 +661,11 @@ public final class VectorKernels extends CheckedKernels {
 
     @Override
     protected boolean linearImpl(TensorF32 x, TensorF32 y, double alpha, double beta, TensorF32 out) {
-        p = x.data();
-        q = y.data();
-        o = out.data();
-        scalarA = (float) alpha;
-        scalarB = (float) beta;
+        linear.x = x.data();
+        linear.y = y.data();
+        linear.alpha = (float) alpha;
+        linear.beta = (float) beta;
+        linear.out = out.data();
         dispatch(x, x.shape().sampleSize(), CHUNK, 1, linearBody);
         boolean finite = allChunksFinite(x.batch());
         release();
@@ -609,10 +673,15 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     private void linearChunk(int chunk) {
+        float[] p = linear.x;
+        float[] q = linear.y;
+        float[] o = linear.out;
+        float alpha = linear.alpha;
+        float beta = linear.beta;
         int from = chunkStart(chunk);
         int to = chunkEnd(chunk, from);
-        FloatVector av = FloatVector.broadcast(F, scalarA);
-        FloatVector bv = FloatVector.broadcast(F, scalarB);
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        FloatVector bv = FloatVector.broadcast(F, beta);
         FloatVector flag = FloatVector.zero(F);
         int vecEnd = from + (to - from) / L * L;
         int i = from;
@@ -623,7 +692,7 @@ public final class VectorKernels extends CheckedKernels {
         }
         float f = flag.reduceLanes(VectorOperators.ADD);
         for (; i < to; i++) {
-            float res = q[i] * scalarB + p[i] * scalarA;
+            float res = q[i] * beta + p[i] * alpha;
             o[i] = res;
             f += res * 0f;
         }

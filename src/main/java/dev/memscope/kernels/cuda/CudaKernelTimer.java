@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
@@ -145,7 +145,7 @@ public final class CudaKernelTimer {
             out.put("diffNorm", new Measured(time(() -> r.diffNorm(a, b, v)), in2));
             out.put("mse", new Measured(time(() -> r.mse(a, b, v)), in2));
             out.put("pixelCosine", new Measured(time(() -> r.pixelCosine(a, b, v)), in2));
-            for (Alignment al : Alignment.values()) {
+            for (GuidanceVariant al : GuidanceVariant.values()) {
                 out.put("guidanceAlignment " + al, new Measured(time(() -> r.guidanceAlignment(a, b, al, v)), in2));
             }
             out.put("globalCosine", new Measured(time(() -> r.globalCosine(a, b, v)), in2));

@@ -2,9 +2,10 @@ package dev.memscope.kernels.cuda;
 
 import java.util.function.Supplier;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
 import jcuda.driver.CUdeviceptr;
@@ -104,22 +105,16 @@ public final class CudaKernels extends CheckedKernels {
 
     @Override
     protected void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
-        pixelCosine("pixelCosine", u, v, CudaOps.PairMode.PLAIN, out);
+        pixelCosine("pixelCosine", u, v, PixelPair.PLAIN, out);
     }
 
     @Override
-    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
-        String op = "guidanceAlignment " + variant;
-        // the same (p, q) roles as ScalarKernels: the first vector of each pair is p
-        switch (variant) {
-            case UNCOND_VS_GUIDANCE -> pixelCosine(op, epsU, epsC, CudaOps.PairMode.Q_MINUS_P, out);
-            case COND_VS_UNCOND -> pixelCosine(op, epsC, epsU, CudaOps.PairMode.PLAIN, out);
-            case COND_VS_GUIDANCE -> pixelCosine(op, epsC, epsU, CudaOps.PairMode.P_MINUS_Q, out);
-            default -> throw new AssertionError(variant);
-        }
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
+        String op = "guidanceAlignment " + variant.cliName();
+        pixelCosine(op, variant.first(epsC, epsU), variant.second(epsC, epsU), variant.pair(), out);
     }
 
-    private void pixelCosine(String op, TensorF32 p, TensorF32 q, CudaOps.PairMode mode, float[] out) {
+    private void pixelCosine(String op, TensorF32 p, TensorF32 q, PixelPair mode, float[] out) {
         Supplier<String> what = begin(op, p.shape());
         CUdeviceptr dp = upload(0, p, what);
         CUdeviceptr dq = upload(1, q, what);

@@ -3,6 +3,7 @@ package dev.memscope.kernels.cuda;
 import static dev.memscope.kernels.cuda.CudaCallException.check;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -15,39 +16,54 @@ import jcuda.driver.CUdeviceptr;
  */
 final class CudaOps implements AutoCloseable {
 
-    /** How a pixel-cosine pair is formed from (p, q): cos(p, q), cos(p, q - p) or cos(p, p - q). */
-    enum PairMode {
-        PLAIN("pixel_cosine_plain"), Q_MINUS_P("pixel_cosine_q_minus_p"), P_MINUS_Q("pixel_cosine_p_minus_q");
+    // Kernel names (extern "C" in kernels/*.cuh). Each starts with the ScoreKernels op(s) it serves, so a grep for
+    // an op name finds its kernels; FatbinResourceTest checks that every name below is an entry of the fatbin.
+    static final String DIFF_NORM_MSE_PARTIALS = "diffNorm_mse_partials";
+    static final String SUM_FINISH = "diffNorm_mse_pixelCosine_finish";
+    static final String GLOBAL_COSINE_PARTIALS = "globalCosine_partials";
+    static final String GLOBAL_COSINE_FINISH = "globalCosine_finish";
+    static final String CFG = "cfg";
+    static final String AMG = "amg";
+    static final String LINEAR = "ddimStep_convert_linear";
+    static final String COPY = "copy_quads";
+    static final String SGEMM_NT = "sgemm_nt";
+    static final String SGEMM_NN = "sgemm_nn";
 
-        final String kernelPrefix;
+    /** The per-pixel cosine kernel of a pair mode (without its _vec / _scalar suffix). */
+    static String pixelCosineKernel(PixelPair pair) {
+        return switch (pair) {
+            case PLAIN -> "pixelCosine_plain";
+            case Q_MINUS_P -> "guidanceAlignment_qMinusP";
+            case P_MINUS_Q -> "guidanceAlignment_pMinusQ";
+        };
+    }
 
-        PairMode(String kernelPrefix) {
-            this.kernelPrefix = kernelPrefix;
-        }
+    static String amgKernel(boolean vec, boolean hasN, boolean hasG) {
+        return AMG + "_" + (vec ? "vec" : "scalar") + "_n" + (hasN ? 1 : 0) + "_g" + (hasG ? 1 : 0);
     }
 
     /** Every kernel this class launches; {@link CudaContext} looks them all up when it loads the module. */
     static final java.util.List<String> KERNELS = kernelNames();
 
     private static java.util.List<String> kernelNames() {
-        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("squared_diff_partials",
-                "dot_norms_partials", "finish_sum", "finish_cosine", "cfg_vec", "cfg_scalar", "linear_combination",
-                "copy_quads", "sgemm_nt", "sgemm_nn"));
-        for (PairMode m : PairMode.values()) {
-            names.add(m.kernelPrefix + "_vec");
-            names.add(m.kernelPrefix + "_scalar");
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(DIFF_NORM_MSE_PARTIALS,
+                GLOBAL_COSINE_PARTIALS, SUM_FINISH, GLOBAL_COSINE_FINISH, CFG + "_vec", CFG + "_scalar", LINEAR,
+                COPY, SGEMM_NT, SGEMM_NN));
+        for (PixelPair m : PixelPair.values()) {
+            names.add(pixelCosineKernel(m) + "_vec");
+            names.add(pixelCosineKernel(m) + "_scalar");
         }
-        for (String layout : new String[] {"vec", "scalar"}) {
-            for (int n = 0; n < 2; n++) {
-                for (int g = 0; g < 2; g++) {
-                    names.add("amg_" + layout + "_n" + n + "_g" + g);
+        for (boolean vec : new boolean[] {true, false}) {
+            for (boolean n : new boolean[] {false, true}) {
+                for (boolean g : new boolean[] {false, true}) {
+                    names.add(amgKernel(vec, n, g));
                 }
             }
         }
         return java.util.List.copyOf(names);
     }
 
-    /** finish_sum modes. */
+    /** Modes of the {@link #SUM_FINISH} kernel. */
     static final int FINISH_SQRT = 0;
     static final int FINISH_MEAN = 1;
 
@@ -117,7 +133,7 @@ final class CudaOps implements AutoCloseable {
         long n = shape.sampleSize();
         int chunks = chunks((n + 3) / 4, batch);
         CUdeviceptr part = partials.ensure((long) batch * chunks * Double.BYTES);
-        ctx.launch("squared_diff_partials", chunks, gridY(batch), CudaContext.BLOCK,
+        ctx.launch(DIFF_NORM_MSE_PARTIALS, chunks, gridY(batch), CudaContext.BLOCK,
                 Pointer.to(ptr(a), ptr(b), i32(batch), i64(n), i32(chunks), ptr(part)), shape::toString);
         finishSum(part, batch, chunks, finish, n, out, shape);
     }
@@ -128,21 +144,21 @@ final class CudaOps implements AutoCloseable {
         long n = shape.sampleSize();
         int chunks = chunks((n + 3) / 4, batch);
         CUdeviceptr part = partials.ensure((long) batch * chunks * 3 * Double.BYTES);
-        ctx.launch("dot_norms_partials", chunks, gridY(batch), CudaContext.BLOCK,
+        ctx.launch(GLOBAL_COSINE_PARTIALS, chunks, gridY(batch), CudaContext.BLOCK,
                 Pointer.to(ptr(u), ptr(v), i32(batch), i64(n), i32(chunks), ptr(part)), shape::toString);
-        ctx.launch("finish_cosine", batch, 1, CudaContext.FINISH_BLOCK,
+        ctx.launch(GLOBAL_COSINE_FINISH, batch, 1, CudaContext.FINISH_BLOCK,
                 Pointer.to(ptr(part), i32(batch), i32(chunks), ptr(out)), shape::toString);
     }
 
     /** out[b] = mean over pixels of the clamped cosine of the pair {@code mode} forms from p and q. */
-    void pixelCosine(CUdeviceptr p, CUdeviceptr q, Shape shape, PairMode mode, CUdeviceptr out) {
+    void pixelCosine(CUdeviceptr p, CUdeviceptr q, Shape shape, PixelPair mode, CUdeviceptr out) {
         int batch = shape.batch();
         int pixels = shape.pixels();
         boolean vec = pixels % 4 == 0;
         long units = vec ? pixels / 4 : pixels;
         int chunks = chunks(units, batch);
         CUdeviceptr part = partials.ensure((long) batch * chunks * Double.BYTES);
-        ctx.launch(mode.kernelPrefix + (vec ? "_vec" : "_scalar"), chunks, gridY(batch), CudaContext.BLOCK,
+        ctx.launch(pixelCosineKernel(mode) + (vec ? "_vec" : "_scalar"), chunks, gridY(batch), CudaContext.BLOCK,
                 Pointer.to(ptr(p), ptr(q), i32(batch), i32(shape.channels()), i32(pixels), i32(chunks), ptr(part)),
                 shape::toString);
         finishSum(part, batch, chunks, FINISH_MEAN, pixels, out, shape);
@@ -150,7 +166,7 @@ final class CudaOps implements AutoCloseable {
 
     private void finishSum(CUdeviceptr part, int batch, int chunks, int mode, double divisor, CUdeviceptr out,
                            Shape shape) {
-        ctx.launch("finish_sum", batch, 1, CudaContext.FINISH_BLOCK,
+        ctx.launch(SUM_FINISH, batch, 1, CudaContext.FINISH_BLOCK,
                 Pointer.to(ptr(part), i32(batch), i32(chunks), i32(mode), f64(divisor), ptr(out)), shape::toString);
     }
 
@@ -174,7 +190,7 @@ final class CudaOps implements AutoCloseable {
         boolean vec = n % 4 == 0;
         int chunks = chunks(vec ? n / 4 : n, batch);
         CUdeviceptr f = clearFlag();
-        ctx.launch(vec ? "cfg_vec" : "cfg_scalar", chunks, gridY(batch), CudaContext.BLOCK,
+        ctx.launch(CFG + (vec ? "_vec" : "_scalar"), chunks, gridY(batch), CudaContext.BLOCK,
                 Pointer.to(ptr(epsU), ptr(epsC), ptr(scale), i32(batch), i64(n), ptr(out), ptr(f)), shape::toString);
     }
 
@@ -190,7 +206,7 @@ final class CudaOps implements AutoCloseable {
         int chunks = chunks(vec ? n / 4 : n, batch);
         boolean hasN = epsN != null;
         boolean hasG = g != null;
-        String kernel = "amg_" + (vec ? "vec" : "scalar") + "_n" + (hasN ? 1 : 0) + "_g" + (hasG ? 1 : 0);
+        String kernel = amgKernel(vec, hasN, hasG);
         CUdeviceptr f = clearFlag();
         ctx.launch(kernel, chunks, gridY(batch), CudaContext.BLOCK,
                 Pointer.to(ptr(epsU), ptr(epsC), ptr(hasN ? epsN : NULL), ptr(hasG ? g : NULL), ptr(guide),
@@ -202,13 +218,13 @@ final class CudaOps implements AutoCloseable {
     void linear(CUdeviceptr x, CUdeviceptr y, float alpha, float beta, long total, CUdeviceptr out, Shape shape) {
         int grid = linearGrid(total / 4);
         CUdeviceptr f = clearFlag();
-        ctx.launch("linear_combination", grid, 1, CudaContext.BLOCK,
+        ctx.launch(LINEAR, grid, 1, CudaContext.BLOCK,
                 Pointer.to(ptr(x), ptr(y), f32(alpha), f32(beta), i64(total), ptr(out), ptr(f)), shape::toString);
     }
 
     /** Copies {@code quads} float4 values (the copy-bandwidth probe). */
     void copy(CUdeviceptr src, CUdeviceptr dst, long quads) {
-        ctx.launch("copy_quads", linearGrid(quads), 1, CudaContext.BLOCK, Pointer.to(ptr(src), ptr(dst), i64(quads)),
+        ctx.launch(COPY, linearGrid(quads), 1, CudaContext.BLOCK, Pointer.to(ptr(src), ptr(dst), i64(quads)),
                 () -> quads + " float4 values");
     }
 
@@ -226,7 +242,7 @@ final class CudaOps implements AutoCloseable {
     void sgemm(boolean nt, int m, int n, int k, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c) {
         int gridX = (n + GEMM_TILE - 1) / GEMM_TILE;
         int gridY = Math.min((m + GEMM_TILE - 1) / GEMM_TILE, CudaContext.MAX_GRID_Y);
-        ctx.launch(nt ? "sgemm_nt" : "sgemm_nn", gridX, gridY, CudaContext.BLOCK,
+        ctx.launch(nt ? SGEMM_NT : SGEMM_NN, gridX, gridY, CudaContext.BLOCK,
                 Pointer.to(i32(m), i32(n), i32(k), ptr(a), ptr(b), ptr(c)),
                 () -> "m=" + m + ", n=" + n + ", k=" + k);
     }

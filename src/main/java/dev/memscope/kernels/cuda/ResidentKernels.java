@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
@@ -112,21 +113,14 @@ public final class ResidentKernels {
 
     public void pixelCosine(DeviceTensor u, DeviceTensor v, DeviceVector out) {
         reduction("pixelCosine", u, v, out);
-        ops.pixelCosine(u.ptr(), v.ptr(), u.shape(), CudaOps.PairMode.PLAIN, out.ptr());
+        ops.pixelCosine(u.ptr(), v.ptr(), u.shape(), PixelPair.PLAIN, out.ptr());
     }
 
     /** The fused guidance alignment: reads eps_c and eps_u once, writes one float per sample. */
-    public void guidanceAlignment(DeviceTensor epsC, DeviceTensor epsU, Alignment variant, DeviceVector out) {
+    public void guidanceAlignment(DeviceTensor epsC, DeviceTensor epsU, GuidanceVariant variant, DeviceVector out) {
         reduction("guidanceAlignment", epsC, epsU, out);
-        switch (variant) {
-            case UNCOND_VS_GUIDANCE -> ops.pixelCosine(epsU.ptr(), epsC.ptr(), epsU.shape(),
-                    CudaOps.PairMode.Q_MINUS_P, out.ptr());
-            case COND_VS_UNCOND -> ops.pixelCosine(epsC.ptr(), epsU.ptr(), epsC.shape(), CudaOps.PairMode.PLAIN,
-                    out.ptr());
-            case COND_VS_GUIDANCE -> ops.pixelCosine(epsC.ptr(), epsU.ptr(), epsC.shape(),
-                    CudaOps.PairMode.P_MINUS_Q, out.ptr());
-            default -> throw new AssertionError(variant);
-        }
+        DeviceTensor p = variant.first(epsC, epsU);
+        ops.pixelCosine(p.ptr(), variant.second(epsC, epsU).ptr(), p.shape(), variant.pair(), out.ptr());
     }
 
     public void globalCosine(DeviceTensor u, DeviceTensor v, DeviceVector out) {

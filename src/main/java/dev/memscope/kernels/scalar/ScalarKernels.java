@@ -1,6 +1,7 @@
 package dev.memscope.kernels.scalar;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.tensor.TensorF32;
@@ -54,30 +55,15 @@ public final class ScalarKernels extends CheckedKernels {
 
     @Override
     protected void pixelCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
-        meanPixelCosine(u, v, Mode.PLAIN, out);
+        meanPixelCosine(u, v, PixelPair.PLAIN, out);
     }
 
     @Override
-    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
-        switch (variant) {
-            case UNCOND_VS_GUIDANCE -> meanPixelCosine(epsU, epsC, Mode.X_VS_Y_MINUS_X, out);
-            case COND_VS_UNCOND -> meanPixelCosine(epsC, epsU, Mode.PLAIN, out);
-            case COND_VS_GUIDANCE -> meanPixelCosine(epsC, epsU, Mode.X_VS_X_MINUS_Y, out);
-            default -> throw new AssertionError(variant);
-        }
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
+        meanPixelCosine(variant.first(epsC, epsU), variant.second(epsC, epsU), variant.pair(), out);
     }
 
-    /** How the second vector of each pixel pair is formed from the inputs p and q. */
-    private enum Mode {
-        /** cos(p, q) */
-        PLAIN,
-        /** cos(p, q - p): p = eps_u, q = eps_c */
-        X_VS_Y_MINUS_X,
-        /** cos(p, p - q): p = eps_c, q = eps_u */
-        X_VS_X_MINUS_Y
-    }
-
-    private static void meanPixelCosine(TensorF32 p, TensorF32 q, Mode mode, float[] out) {
+    private static void meanPixelCosine(TensorF32 p, TensorF32 q, PixelPair mode, float[] out) {
         float[] pd = p.data();
         float[] qd = q.data();
         int channels = p.shape().channels();
@@ -94,8 +80,8 @@ public final class ScalarKernels extends CheckedKernels {
                     double x = pd[i];
                     double y = switch (mode) {
                         case PLAIN -> qd[i];
-                        case X_VS_Y_MINUS_X -> (double) qd[i] - pd[i];
-                        case X_VS_X_MINUS_Y -> (double) pd[i] - qd[i];
+                        case Q_MINUS_P -> (double) qd[i] - pd[i];
+                        case P_MINUS_Q -> (double) pd[i] - qd[i];
                     };
                     dot += x * y;
                     xx += x * x;

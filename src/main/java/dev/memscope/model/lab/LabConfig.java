@@ -1,11 +1,9 @@
 package dev.memscope.model.lab;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.memscope.json.JsonDocument;
+import dev.memscope.json.JsonValue;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -118,37 +116,36 @@ public final class LabConfig {
 
     /** As {@link #read(Path)}, over the given base config instead of the defaults (recipes with other defaults). */
     public static LabConfig read(Path file, LabConfig base) throws IOException {
-        LabConfig c = base;
-        JsonFactory f = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-        byte[] bytes;
+        JsonValue root;
         try {
-            bytes = Files.readAllBytes(file);
+            root = JsonDocument.read(file).root();
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such config file");
         }
-        try (JsonParser p = f.createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException(file + ":" + p.currentLocation().getLineNr() + ": a lab config is a JSON object");
+        if (!root.isObject()) {
+            throw root.fail("must be a JSON object (a lab config), got " + root.shown());
+        }
+        LabConfig c = base;
+        for (Map.Entry<String, JsonValue> field : root.fields().entrySet()) {
+            String key = field.getKey();
+            JsonValue v = field.getValue();
+            Object value;
+            if (v.isText()) {
+                value = v.string();
+            } else if (v.isNumber() && v.node().isIntegralNumber()) {
+                value = v.longInteger();
+            } else if (v.isNumber()) {
+                value = v.number();
+            } else {
+                throw v.fail("must be a number or string, got " + v.shown());
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                int line = p.currentLocation().getLineNr();
-                JsonToken t = p.nextToken();
-                String where = file + ":" + line + ": key '" + key + "'";
-                Object value;
-                if (t == JsonToken.VALUE_STRING) {
-                    value = p.getText();
-                } else if (t == JsonToken.VALUE_NUMBER_INT) {
-                    value = p.getLongValue();
-                } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-                    value = p.getDoubleValue();
-                } else {
-                    throw new IllegalArgumentException(where + ": expected a number or string, got " + t);
-                }
+            String where = "key '" + key + "'";
+            try {
                 c = c.with(key, value, where);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw v.fail(m.startsWith(where + ": ") ? m.substring(where.length() + 2) : m);
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ":" + e.getLocation().getLineNr() + ": not valid JSON: " + e.getOriginalMessage());
         }
         return c;
     }

@@ -1,9 +1,9 @@
 package dev.memscope.model.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memscope.diffusion.NoiseSchedule;
+import dev.memscope.json.JsonDocument;
+import dev.memscope.json.JsonFormatException;
+import dev.memscope.json.JsonValue;
 import dev.memscope.model.PredictionType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -170,88 +170,95 @@ public final class ReplayManifest {
     /** Reads and checks {@code dir/manifest.json} (shard files must exist; their content is checked later). */
     public static ReplayManifest load(Path dir) throws ReplayFormatException {
         Path file = dir.resolve(FILE_NAME);
-        JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+            return new Reader(file, JsonDocument.read(file).root()).read();
         } catch (NoSuchFileException e) {
             throw new ReplayFormatException(file, "no replay manifest here (record one with scripts/record_eps.py, "
                     + "or point --replay at its output folder)");
-        } catch (JsonProcessingException e) {
-            throw new ReplayFormatException(file, "not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr());
+        } catch (JsonFormatException e) {
+            throw new ReplayFormatException(file, e.positionedProblem());
         } catch (IOException e) {
             throw new ReplayFormatException(file, "cannot read: " + e);
         }
-        return new Reader(file, root).read();
     }
 
-    /** Parses one manifest; {@code fail} keeps every message prefixed with the manifest's path. */
+    /**
+     * Parses one manifest. Errors about one field come from {@link JsonValue#fail} (positioned, with the field's
+     * path); errors across fields from {@link #fail}; {@link #load} prefixes both with the manifest's path.
+     */
     private static final class Reader {
         private final Path file;
-        private final JsonNode root;
+        private final JsonValue root;
 
-        Reader(Path file, JsonNode root) {
+        Reader(Path file, JsonValue root) {
             this.file = file;
             this.root = root;
         }
 
         ReplayManifest read() throws ReplayFormatException {
-            if (root == null || !root.isObject()) {
-                throw fail("expected a JSON object");
+            if (!root.isObject()) {
+                throw root.fail("must be a JSON object, got " + root.shown());
             }
-            String format = text(root, "format", "");
-            if (!FORMAT.equals(format)) {
-                throw fail("'format' must be \"" + FORMAT + "\", got " + root.get("format"));
+            JsonValue formatField = root.get("format");
+            if (!FORMAT.equals(formatField.string())) {
+                throw formatField.fail("must be \"" + FORMAT + "\", got " + formatField.shown());
             }
-            int version = integer(root, "version", "");
+            JsonValue versionField = root.get("version");
+            int version = versionField.integer();
             if (version != VERSION) {
-                throw fail("unsupported 'version' " + version + " (this reader knows " + VERSION + ")");
+                throw versionField.fail("is unsupported: " + version + " (this reader knows " + VERSION + ")");
             }
-            String model = text(root, "model", "");
-            String pt = text(root, "prediction_type", "");
+            String model = root.get("model").string();
+            JsonValue ptField = root.get("prediction_type");
+            String pt = ptField.string();
             PredictionType predictionType = Arrays.stream(PredictionType.values())
                     .filter(p -> p.diffusersName.equals(pt)).findFirst()
-                    .orElseThrow(() -> fail("'prediction_type' must be epsilon or v_prediction, got '" + pt + "'"));
-            int[] latent = ints(root, "latent_shape", "");
+                    .orElseThrow(() -> ptField.fail("must be epsilon or v_prediction, got '" + pt + "'"));
+            JsonValue latentField = root.get("latent_shape");
+            int[] latent = latentField.ints();
             if (latent.length != 3 || Arrays.stream(latent).anyMatch(d -> d < 1)) {
-                throw fail("'latent_shape' must be [C, H, W] of positive sizes, got " + Arrays.toString(latent));
+                throw latentField.fail("must be [C, H, W] of positive sizes, got " + Arrays.toString(latent));
             }
-            int images = integer(root, "images_per_prompt", "");
+            JsonValue imagesField = root.get("images_per_prompt");
+            int images = imagesField.integer();
             if (images != 1) {
-                throw fail("'images_per_prompt' is " + images + "; this reader replays one latent per prompt");
+                throw imagesField.fail("is " + images + "; this reader replays one latent per prompt");
             }
-            JsonNode noise = root.get("noise");
-            if (noise == null || !noise.isObject()) {
-                throw fail("'noise' must be an object with 'seed' and 'rule'");
+            JsonValue noise = root.get("noise");
+            if (!noise.isObject()) {
+                throw noise.fail("must be an object with 'seed' and 'rule', got " + noise.shown());
             }
-            String rule = text(noise, "rule", "noise.");
+            String rule = noise.get("rule").string();
             List<Integer> timesteps = new ArrayList<>();
-            for (int t : ints(root, "timesteps", "")) {
+            JsonValue tsField = root.get("timesteps");
+            for (int t : tsField.ints()) {
                 if (t < 0 || t >= NoiseSchedule.TRAIN_STEPS) {
-                    throw fail("'timesteps' holds " + t + ", outside [0, " + (NoiseSchedule.TRAIN_STEPS - 1) + "]");
+                    throw tsField.fail("holds " + t + ", outside [0, " + (NoiseSchedule.TRAIN_STEPS - 1) + "]");
                 }
                 if (timesteps.contains(t)) {
-                    throw fail("'timesteps' lists " + t + " twice");
+                    throw tsField.fail("lists " + t + " twice");
                 }
                 timesteps.add(t);
             }
             int steps = 0;
             double guidance = Double.NaN;
-            JsonNode traj = root.get("trajectory");
-            if (traj != null && !traj.isNull()) {
-                steps = integer(traj, "steps", "trajectory.");
+            JsonValue traj = root.get("trajectory");
+            if (!traj.isAbsent()) {
+                JsonValue stepsField = traj.get("steps");
+                steps = stepsField.integer();
                 if (steps < 1 || steps > NoiseSchedule.TRAIN_STEPS) {
-                    throw fail("'trajectory.steps' must be in [1, " + NoiseSchedule.TRAIN_STEPS + "], got " + steps);
+                    throw stepsField.fail("must be in [1, " + NoiseSchedule.TRAIN_STEPS + "], got " + steps);
                 }
-                JsonNode g = traj.get("guidance");
-                if (g == null || !g.isNumber() || !Double.isFinite(g.asDouble())) {
-                    throw fail("'trajectory.guidance' must be a finite number, got " + g);
+                JsonValue g = traj.get("guidance");
+                if (!g.isNumber() || !Double.isFinite(g.number())) {
+                    throw g.fail("must be a finite number, got " + g.shown());
                 }
-                guidance = g.asDouble();
-                int[] ts = ints(traj, "timesteps", "trajectory.");
+                guidance = g.number();
+                JsonValue trajTs = traj.get("timesteps");
+                int[] ts = trajTs.ints();
                 int[] expected = NoiseSchedule.stableDiffusion().ddimTimesteps(steps);
                 if (!Arrays.equals(ts, expected)) {
-                    throw fail("'trajectory.timesteps' " + abbreviate(ts) + " are not the DDIM schedule MemScope "
+                    throw trajTs.fail(abbreviate(ts) + " are not the DDIM schedule MemScope "
                             + "samples with for " + steps + " steps: " + abbreviate(expected));
                 }
             }
@@ -265,30 +272,32 @@ public final class ReplayManifest {
         }
 
         private List<Prompt> prompts() throws ReplayFormatException {
-            JsonNode list = root.get("prompts");
-            if (list == null || !list.isArray() || list.isEmpty()) {
-                throw fail("'prompts' must be a non-empty list");
+            JsonValue list = root.get("prompts");
+            List<JsonValue> entries = list.elements("prompts");
+            if (entries.isEmpty()) {
+                throw list.fail("must be a non-empty list");
             }
             List<Prompt> out = new ArrayList<>();
             Set<String> seen = new HashSet<>();
-            for (int i = 0; i < list.size(); i++) {
-                JsonNode p = list.get(i);
-                String where = "prompts[" + i + "].";
-                int index = integer(p, "index", where);
+            for (int i = 0; i < entries.size(); i++) {
+                JsonValue p = entries.get(i);
+                JsonValue indexField = p.get("index");
+                int index = indexField.integer();
                 if (index != i) {
-                    throw fail("'" + where + "index' is " + index + ", expected " + i + " (prompts in index order)");
+                    throw indexField.fail("is " + index + ", expected " + i + " (prompts in index order)");
                 }
-                String text = text(p, "prompt", where);
+                JsonValue textField = p.get("prompt");
+                String text = textField.string();
                 if (text.isBlank()) {
-                    throw fail("'" + where + "prompt' is blank (that is the unconditional prompt)");
+                    throw textField.fail("is blank (that is the unconditional prompt)");
                 }
                 if (!seen.add(text)) {
-                    throw fail("prompt " + i + " '" + text + "' is recorded twice");
+                    throw textField.fail("repeats prompt '" + text + "': prompt " + i + " is recorded twice");
                 }
-                JsonNode l = p.get("label");
-                String label = l == null || l.isNull() ? null : l.asText();
+                JsonValue l = p.get("label");
+                String label = l.isAbsent() ? null : l.node().asText();
                 if (label != null && !label.equals("mem") && !label.equals("nmem")) {
-                    throw fail("'" + where + "label' must be \"mem\", \"nmem\" or null, got " + l);
+                    throw l.fail("must be \"mem\", \"nmem\" or null, got " + l.shown());
                 }
                 out.add(new Prompt(i, text, label));
             }
@@ -297,9 +306,10 @@ public final class ReplayManifest {
 
         private List<Shard> shards(int[] latent, List<Integer> timesteps, int steps, int prompts)
                 throws ReplayFormatException {
-            JsonNode list = root.get("shards");
-            if (list == null || !list.isArray() || list.isEmpty()) {
-                throw fail("'shards' must be a non-empty list");
+            JsonValue list = root.get("shards");
+            List<JsonValue> entries = list.elements("shards");
+            if (entries.isEmpty()) {
+                throw list.fail("must be a non-empty list");
             }
             List<Shard> out = new ArrayList<>();
             Set<String> files = new HashSet<>();
@@ -315,55 +325,59 @@ public final class ReplayManifest {
                     cover.put(f, new boolean[prompts]);
                 }
             }
-            for (int i = 0; i < list.size(); i++) {
-                JsonNode s = list.get(i);
-                String where = "shards[" + i + "].";
-                String name = text(s, "file", where);
+            for (JsonValue s : entries) {
+                JsonValue fileField = s.get("file");
+                String name = fileField.string();
                 if (!SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
-                    throw fail("'" + where + "file' must be a plain file name in the manifest's folder, got '"
-                            + name + "'");
+                    throw fileField.fail("must be a plain file name in the manifest's folder, got '" + name + "'");
                 }
                 if (!files.add(name)) {
-                    throw fail("shard file '" + name + "' is listed twice");
+                    throw fileField.fail("names shard file '" + name + "', which is listed twice");
                 }
-                String field = text(s, "field", where);
+                JsonValue fieldField = s.get("field");
+                String field = fieldField.string();
                 if (!FIELDS.contains(field)) {
-                    throw fail("'" + where + "field' is '" + field + "'; known: " + new java.util.TreeSet<>(FIELDS));
+                    throw fieldField.fail("is '" + field + "'; known: " + new java.util.TreeSet<>(FIELDS));
                 }
                 boolean pureEps = field.equals(EPS_U) || field.equals(EPS_C);
                 int t = -1;
                 if (pureEps) {
-                    t = integer(s, "t", where);
+                    JsonValue tField = s.get("t");
+                    t = tField.integer();
                     if (!timesteps.contains(t)) {
-                        throw fail("shard '" + name + "' holds " + field + " at t=" + t + ", which 'timesteps' "
+                        throw tField.fail("shard '" + name + "' holds " + field + " at t=" + t + ", which 'timesteps' "
                                 + timesteps + " does not list");
                     }
                 }
                 boolean trajField = field.startsWith("traj_");
                 if (trajField && steps == 0) {
-                    throw fail("shard '" + name + "' holds " + field + " but the manifest has no 'trajectory'");
+                    throw fieldField.fail("shard '" + name + "' holds " + field
+                            + " but the manifest has no 'trajectory'");
                 }
-                int first = integer(s, "first", where);
-                int count = integer(s, "count", where);
+                int first = s.get("first").integer();
+                int count = s.get("count").integer();
                 if (first < 0 || count < 1 || first + count > prompts) {
-                    throw fail("shard '" + name + "' covers prompts [" + first + ", " + (first + count)
+                    throw s.fail("shard '" + name + "' covers prompts [" + first + ", " + (first + count)
                             + "), outside the " + prompts + " recorded prompts");
                 }
-                int[] shape = ints(s, "shape", where);
+                JsonValue shapeField = s.get("shape");
+                int[] shape = shapeField.ints();
                 int[] expected = trajField ? new int[] {count, steps, latent[0], latent[1], latent[2]}
                         : new int[] {count, latent[0], latent[1], latent[2]};
                 if (!Arrays.equals(shape, expected)) {
-                    throw fail("shard '" + name + "' declares shape " + Arrays.toString(shape) + ", expected "
-                            + Arrays.toString(expected) + " (count " + count
+                    throw shapeField.fail("shard '" + name + "' declares shape " + Arrays.toString(shape)
+                            + ", expected " + Arrays.toString(expected) + " (count " + count
                             + (trajField ? ", " + steps + " steps" : "") + ", latent " + Arrays.toString(latent) + ")");
                 }
-                String dtype = text(s, "dtype", where);
+                JsonValue dtypeField = s.get("dtype");
+                String dtype = dtypeField.string();
                 if (!dtype.equals("float32")) {
-                    throw fail("shard '" + name + "' declares dtype '" + dtype + "'; replays are float32");
+                    throw dtypeField.fail("shard '" + name + "' declares dtype '" + dtype + "'; replays are float32");
                 }
-                String sha = text(s, "sha256", where).toLowerCase(Locale.ROOT);
+                JsonValue shaField = s.get("sha256");
+                String sha = shaField.string().toLowerCase(Locale.ROOT);
                 if (!SHA256.matcher(sha).matches()) {
-                    throw fail("shard '" + name + "' has no valid 'sha256' (64 hex digits)");
+                    throw shaField.fail("shard '" + name + "' has no valid 'sha256' (64 hex digits)");
                 }
                 if (!Files.isRegularFile(file.resolveSibling(name))) {
                     throw fail("shard '" + name + "' (" + field + (pureEps ? " at t=" + t : "")
@@ -372,7 +386,7 @@ public final class ReplayManifest {
                 boolean[] covered = cover.get(pureEps ? field + "@" + t : field);
                 for (int p = first; p < first + count; p++) {
                     if (covered[p]) {
-                        throw fail("shard '" + name + "' covers prompt " + p + " of " + field
+                        throw s.fail("shard '" + name + "' covers prompt " + p + " of " + field
                                 + (pureEps ? " at t=" + t : "") + ", which another shard already covers");
                     }
                     covered[p] = true;
@@ -396,38 +410,6 @@ public final class ReplayManifest {
 
         private ReplayFormatException fail(String problem) {
             return new ReplayFormatException(file, problem);
-        }
-
-        private String text(JsonNode node, String key, String where) throws ReplayFormatException {
-            JsonNode v = node == null ? null : node.get(key);
-            if (v == null || !v.isTextual()) {
-                throw fail("'" + where + key + "' must be a string, got " + v);
-            }
-            return v.asText();
-        }
-
-        private int integer(JsonNode node, String key, String where) throws ReplayFormatException {
-            JsonNode v = node == null ? null : node.get(key);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw fail("'" + where + key + "' must be an integer, got " + v);
-            }
-            return v.asInt();
-        }
-
-        private int[] ints(JsonNode node, String key, String where) throws ReplayFormatException {
-            JsonNode v = node == null ? null : node.get(key);
-            if (v == null || !v.isArray()) {
-                throw fail("'" + where + key + "' must be a list of integers, got " + v);
-            }
-            int[] out = new int[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                JsonNode e = v.get(i);
-                if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                    throw fail("'" + where + key + "[" + i + "]' must be an integer, got " + e);
-                }
-                out[i] = e.asInt();
-            }
-            return out;
         }
     }
 

@@ -2,7 +2,7 @@ package dev.memscope.kernels.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.tensor.Shape;
@@ -31,7 +31,7 @@ class VectorKernelsDeterminismTest {
             assertSame(one, four, (k, out) -> k.mse(x, y, out));
             assertSame(one, four, (k, out) -> k.globalCosine(x, y, out));
             assertSame(one, four, (k, out) -> k.pixelCosine(x, y, out));
-            for (Alignment a : Alignment.values()) {
+            for (GuidanceVariant a : GuidanceVariant.values()) {
                 assertSame(one, four, (k, out) -> k.guidanceAlignment(x, y, a, out));
             }
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.NonFiniteException;
 import dev.memscope.kernels.NonFinitePolicy;
@@ -100,7 +100,7 @@ class CudaKernelsTest {
         REF.pixelCosine(a, b, want);
         assertClose("pixelCosine", shape, got, want);
 
-        for (Alignment variant : Alignment.values()) {
+        for (GuidanceVariant variant : GuidanceVariant.values()) {
             cuda.guidanceAlignment(a, b, variant, got);
             REF.guidanceAlignment(a, b, variant, want);
             assertClose("guidanceAlignment " + variant, shape, got, want);
@@ -222,11 +222,11 @@ class CudaKernelsTest {
         TensorF32 a = random(shape, 71, 1);
         TensorF32 b = random(shape, 72, 1);
         float[] host = new float[8];
-        cuda.guidanceAlignment(a, b, Alignment.UNCOND_VS_GUIDANCE, host);
+        cuda.guidanceAlignment(a, b, GuidanceVariant.UNCOND_VS_GUIDANCE, host);
         ResidentKernels r = cuda.resident();
         try (DeviceTensor da = r.upload(a); DeviceTensor db = r.upload(b);
              DeviceVector out = r.allocateVector(8); DeviceTensor sum = r.allocate(shape)) {
-            r.guidanceAlignment(da, db, Alignment.UNCOND_VS_GUIDANCE, out);
+            r.guidanceAlignment(da, db, GuidanceVariant.UNCOND_VS_GUIDANCE, out);
             r.synchronize();
             assertThat(r.download(out)).isEqualTo(host);
 

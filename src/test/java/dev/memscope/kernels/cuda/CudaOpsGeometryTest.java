@@ -33,6 +33,6 @@ class CudaOpsGeometryTest {
     @Test
     void everyKernelNameIsListedOnce() {
         assertThat(CudaOps.KERNELS).doesNotHaveDuplicates().hasSize(24)
-                .contains("pixel_cosine_q_minus_p_vec", "amg_scalar_n1_g0", "sgemm_nt", "copy_quads");
+                .contains("guidanceAlignment_qMinusP_vec", "amg_scalar_n1_g0", "sgemm_nt", "copy_quads");
     }
 }

@@ -1,6 +1,6 @@
 package dev.memscope.kernels.nd4j;
 
-import dev.memscope.kernels.Alignment;
+import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.tensor.Shape;
@@ -68,7 +68,7 @@ public final class Nd4jKernels extends CheckedKernels {
         return perSample(meanPixelCosine(f64(u), f64(v)), u);
     }
 
-    public double[] guidanceAlignment64(TensorF32 epsC, TensorF32 epsU, Alignment variant) {
+    public double[] guidanceAlignment64(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant) {
         return perSample(guidanceAlignmentF64(epsC, epsU, variant), epsC);
     }
 
@@ -105,7 +105,7 @@ public final class Nd4jKernels extends CheckedKernels {
     }
 
     @Override
-    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, Alignment variant, float[] out) {
+    protected void guidanceAlignmentImpl(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant, float[] out) {
         store(guidanceAlignmentF64(epsC, epsU, variant), out);
     }
 
@@ -141,7 +141,7 @@ public final class Nd4jKernels extends CheckedKernels {
         return diff.mul(diff).mean(SAMPLE_DIMS);
     }
 
-    private static INDArray guidanceAlignmentF64(TensorF32 epsC, TensorF32 epsU, Alignment variant) {
+    private static INDArray guidanceAlignmentF64(TensorF32 epsC, TensorF32 epsU, GuidanceVariant variant) {
         INDArray c = f64(epsC);
         INDArray u = f64(epsU);
         return switch (variant) {
