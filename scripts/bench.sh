@@ -9,7 +9,9 @@
 #        lab       LabForwardBench's GEMMs, with the NumPy/OpenBLAS sgemm peer measured in the same run
 #        detectors DetectorBench: ms per prompt of each detector
 #        amg       AmgOverheadBench: ms per DDIM step of plain guided DDIM and of AMG (sd-code), same world and batch
-#        all       kernels, lab, detectors, amg in sequence (never in parallel: natives extract to fixed paths)
+#        testbed   TestbedBench + TestbedBareOrtBench: ms per prompt of each detector on the learned testbed, bare
+#                  ONNX Runtime passes for the harness overhead, and the PyTorch peer (bench_torch.py) in the same run
+#        all       kernels, lab, detectors, amg, testbed in sequence (never in parallel: natives extract to fixed paths)
 # Modes: default = the annotations' settings; --quick = 1 fork, short iterations, a subset of params, each suite
 #        under 5 minutes on a 2-core machine; --full = the annotations' settings plus the extra classes;
 #        --smoke (kernels only, CI) = 1 short iteration at batch 1.
@@ -19,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
 (( $# >= 1 )) || usage 1
 suite="$1"; shift
 
@@ -49,9 +51,9 @@ for a in "$@"; do
 done
 
 case "$suite" in
-    kernels|lab|detectors|amg) ;;
+    kernels|lab|detectors|amg|testbed) ;;
     all)
-        for s in kernels lab detectors amg; do
+        for s in kernels lab detectors amg testbed; do
             echo ">> suite $s" >&2
             "$0" "$s" "$@"
         done
@@ -137,6 +139,19 @@ case "$suite" in
         [[ "$mode" == quick ]] && timing 1 1 3s 3 4s
         given_pattern || include=("AmgOverheadBench")
         ;;
+    testbed)
+        [[ "$mode" == quick ]] && timing 1 1 3s 3 3s
+        given_pattern || include=("TestbedBench" "TestbedBareOrtBench")
+        peer="jmh/results/$suite-$stamp$suffix-torch.json"
+        if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+            echo ">> peer: PyTorch float32 (2 threads) on the same model and prompts, before the JMH run" >&2
+            peer_args=()
+            [[ "$mode" == quick ]] && peer_args=(--repeats 3)
+            /usr/bin/python3 scripts/testbed/bench_torch.py "${peer_args[@]+"${peer_args[@]}"}" | tee /dev/stderr | tail -n 1 > "$peer"
+        else
+            echo ">> PyTorch peer skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)" >&2
+            peer=""
+        fi ;;
 esac
 
 "$java" -jar "$jar" "${defaults[@]+"${defaults[@]}"}" -rf json -rff "$out" "${jmh_args[@]+"${jmh_args[@]}"}" \
@@ -145,6 +160,8 @@ echo
 echo "results: $out${peer:+ (peer: $peer)}"
 if [[ "$suite" == lab ]]; then
     python3 scripts/lab_table.py "$out" "$peer"
+elif [[ "$suite" == testbed ]]; then
+    python3 scripts/testbed/bench_table.py "$out" ${peer:+"$peer"}
 else
     "$java" --add-modules jdk.incubator.vector -cp "$jar" dev.memscope.cli.MemScope bench summary "$out"
 fi

@@ -179,6 +179,9 @@ def label(folder, out, seeds):
             summary["by_role"][role] = {"captions": len(rr), "memorized": sum(r["memorized"] for r in rr),
                                         "mean_copy_rate": float(np.mean([r["copy_rate"] for r in rr])),
                                         "captions_with_any_copy": sum(r["any_copy_rate"] > 0 for r in rr),
+                                        # the memorized rule's share, applied to a copy of any training image
+                                        "captions_copying_any": sum(r["any_copy_rate"] >= MEMORIZED_SHARE
+                                                                    for r in rr),
                                         "mean_any_copy_rate": float(np.mean([r["any_copy_rate"] for r in rr]))}
     with open(os.path.join(out, "ground_truth.json"), "w") as f:
         json.dump(summary, f, indent=1)

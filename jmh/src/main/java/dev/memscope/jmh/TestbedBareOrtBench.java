@@ -1,0 +1,128 @@
+package dev.memscope.jmh;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.memscope.model.onnx.ClipTokenizer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The passes of anisotropy on {@code prompts} testbed prompts through bare ONNX Runtime sessions
+ * (default CPU options, as MemScope opens them): tokenize, one text-encoder run for the empty prompt and the
+ * prompts, then the UNet on the unconditional and conditional copies of one x_T at t = 981 and at t = 41 (4 passes
+ * per prompt), reading out_sample only. No norms, no checks: the floor MemScope's anisotropy row is compared with.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class TestbedBareOrtBench {
+    private OrtEnvironment env;
+    private OrtSession text;
+    private OrtSession unet;
+    private ClipTokenizer tokenizer;
+    @Param({"4", "16"})
+    public int prompts;
+
+    private List<String> promptList;
+    private float[] xT;
+    private int sample;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        promptList = TestbedPrompts.first(prompts);
+        env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            text = env.createSession(TestbedPrompts.ONNX.resolve("text_encoder.onnx").toString(), opts);
+            unet = env.createSession(TestbedPrompts.ONNX.resolve("unet.onnx").toString(), opts);
+        }
+        tokenizer = ClipTokenizer.load(TestbedPrompts.ONNX);
+        sample = 3 * 16 * 16;
+        xT = new float[sample];
+        Random r = new Random(20240);
+        for (int i = 0; i < sample; i++) {
+            xT[i] = (float) r.nextGaussian();
+        }
+    }
+
+    /** Milliseconds per invocation, as in {@link TestbedBench}. */
+    @Benchmark
+    public float anisotropyPasses() throws OrtException {
+        int p = promptList.size();
+        int len = tokenizer.maxLength();
+        long[] ids = new long[(p + 1) * len];
+        int[] empty = tokenizer.encode("");
+        for (int j = 0; j < len; j++) {
+            ids[j] = empty[j];
+        }
+        for (int i = 0; i < p; i++) {
+            int[] t = tokenizer.encode(promptList.get(i));
+            for (int j = 0; j < len; j++) {
+                ids[(i + 1) * len + j] = t[j];
+            }
+        }
+        float[] states;
+        long[] stateShape;
+        try (OnnxTensor in = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {p + 1, len});
+             OrtSession.Result res = text.run(Map.of("input_ids", in))) {
+            OnnxTensor out = (OnnxTensor) res.get(0);
+            stateShape = out.getInfo().getShape();
+            FloatBuffer fb = out.getFloatBuffer();
+            states = new float[fb.remaining()];
+            fb.get(states);
+        }
+        int per = (int) (stateShape[1] * stateShape[2]);
+        int b = 2 * p;
+        float[] ehs = new float[b * per];
+        float[] x = new float[b * sample];
+        for (int i = 0; i < p; i++) {
+            System.arraycopy(states, 0, ehs, i * per, per);                     // unconditional
+            System.arraycopy(states, (i + 1) * per, ehs, (p + i) * per, per);   // conditional
+        }
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(xT, 0, x, i * sample, sample);
+        }
+        float acc = 0;
+        for (long t : new long[] {981, 41}) {
+            long[] ts = new long[b];
+            java.util.Arrays.fill(ts, t);
+            try (OnnxTensor xs = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {b, 3, 16, 16});
+                 OnnxTensor tt = OnnxTensor.createTensor(env, LongBuffer.wrap(ts), new long[] {b});
+                 OnnxTensor es = OnnxTensor.createTensor(env, FloatBuffer.wrap(ehs),
+                         new long[] {b, stateShape[1], stateShape[2]});
+                 OrtSession.Result res = unet.run(Map.of("sample", xs, "timestep", tt, "encoder_hidden_states", es),
+                         Set.of("out_sample"))) {
+                acc += ((OnnxTensor) res.get(0)).getFloatBuffer().get(0);
+            }
+        }
+        return acc;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+        unet.close();
+        text.close();
+    }
+}
