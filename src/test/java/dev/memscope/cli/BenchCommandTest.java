@@ -96,4 +96,45 @@ class BenchCommandTest {
         assertThat(out.resolve("detector-speedup.png")).isNotEmptyFile();
         assertThat(out.resolve("lab-gflops.png")).doesNotExist();
     }
+
+
+    /**
+     * Issue 14 B.3 through the CLI: a folder of outputs is written whole, so a write that fails half-way leaves the
+     * complete old run (or, when the new run could be written elsewhere and swapped in, the complete new run), never
+     * new charts beside an old page. The failure is forced by a non-empty folder named report.md in the old run,
+     * which no rename can replace; the charts are written before the page.
+     */
+    @Test
+    void aReportWriteThatFailsHalfWayLeavesTheOldRunOrTheNewRunNeverAMix() throws Exception {
+        Path out = dir.resolve("report");
+        CliRun first = CliRun.of("bench", "report", resource("kernels.json"), "--out", out.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        java.util.List<Path> charts;
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            charts = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
+        }
+        assertThat(charts).isNotEmpty();
+        for (Path c : charts) {
+            Files.writeString(c, "old");
+        }
+        Files.delete(out.resolve("report.md"));
+        Files.writeString(Files.createDirectories(out.resolve("report.md")).resolve("keep"), "old");
+
+        CliRun again = CliRun.of("bench", "report", resource("kernels.json"), "--out", out.toString());
+
+        java.util.List<String> chartStates = new java.util.ArrayList<>();
+        for (Path c : charts) {
+            chartStates.add(Files.isRegularFile(c) && Files.readString(c, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .equals("old") ? "old" : "new");
+        }
+        String page = Files.isDirectory(out.resolve("report.md")) ? "old"
+                : Files.isRegularFile(out.resolve("report.md")) ? "new" : "absent";
+        if (again.exitCode() == 0) {
+            assertThat(chartStates).as("charts after a successful run").containsOnly("new");
+            assertThat(page).as("report.md after a successful run").isEqualTo("new");
+        } else {
+            assertThat(chartStates).as("charts after a failed run (" + again.err().strip() + ")").containsOnly("old");
+            assertThat(page).as("report.md after a failed run").isEqualTo("old");
+        }
+    }
 }

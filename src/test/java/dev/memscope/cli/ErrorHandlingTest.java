@@ -95,4 +95,19 @@ class ErrorHandlingTest {
         assertThat(MemScope.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("f.txt"))))
                 .isEqualTo("no such file: f.txt");
     }
+
+
+    /**
+     * Issue 14 B.4, "a deep JSON document" through the CLI: before, Jackson's nesting error reached a
+     * NullPointerException in the results reader, printed as a stack trace with exit code 1.
+     */
+    @Test
+    void aDeeplyNestedJsonInputIsOneLineNamingTheFile() throws Exception {
+        Path deep = java.nio.file.Files.writeString(dir.resolve("deep.json"),
+                "[".repeat(100_000) + "]".repeat(100_000));
+        CliRun r = CliRun.of("bench", "compare", deep.toString(), deep.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(deep.toString()).contains("nested deeper than").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
 }

@@ -126,4 +126,19 @@ class UnreasonableValuesTest {
         MemScope.commandLine().getSubcommands().get("compare").usage(new PrintWriter(help));
         assertThat(help.toString()).contains("TPR@1%FPR").doesNotContain("%%");
     }
+
+
+    /**
+     * Issue 14 B.8, --bandwidth NaN on a results file that is otherwise fine (the "[]" above is refused for being
+     * empty, so there the exit code alone cannot tell). Before: exit 0 and a report without the reference line.
+     */
+    @Test
+    void nanBandwidthIsRefusedForAValidResultsFile() throws Exception {
+        Path kernels = Path.of(UnreasonableValuesTest.class.getResource("/bench/kernels.json").toURI());
+        Path out = dir.resolve("o");
+        CliRun bw = CliRun.of("bench", "report", kernels.toString(), "--out", out.toString(), "--bandwidth", "NaN");
+        assertThat(bw.exitCode()).as(bw.err()).isEqualTo(2);
+        assertThat(bw.err()).contains("--bandwidth must be a finite number of GB/s > 0, got NaN");
+        assertThat(out).doesNotExist();
+    }
 }

@@ -87,4 +87,24 @@ class OutputValidationTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is also an input");
     }
+
+
+    /**
+     * Issue 14 B.2, the input really at risk: a well-formed --x named again as --out. Before, lab eps built the
+     * world, computed eps and wrote it over its own input (exit 0); now it is refused before any work, x kept.
+     */
+    @Test
+    void labEpsKeepsAWellFormedInputNamedAsOut() throws Exception {
+        Path x = dir.resolve("x.npy");
+        float[] v = new float[2 * 4 * 4];
+        java.util.Arrays.fill(v, 0.25f);
+        dev.memscope.tensor.Npy.writeF32(x, new int[] {1, 2, 4, 4}, v);
+        byte[] before = Files.readAllBytes(x);
+        Run r = run("lab", "eps", "--backend", "cpu", "--set", "memLimit=3", "--set", "nmemLimit=3", "--set",
+                "genericComponents=5", "--set", "channels=2", "--set", "height=4", "--set", "width=4", "--set",
+                "embeddingDim=32", "--x", x.toString(), "--t", "41", "--null", "--out", x.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("is also an input");
+        assertThat(Files.readAllBytes(x)).isEqualTo(before);
+    }
 }
