@@ -13,11 +13,14 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -38,7 +41,7 @@ import jcuda.driver.CUstream_flags;
  * Every driver call is checked. Driver calls bind to the calling thread's current context, so each public entry
  * point calls {@link #makeCurrent()} first.
  */
-final class CudaContext implements AutoCloseable {
+final class CudaContext implements LaunchTarget, AutoCloseable {
     /** Threads per block of every reduction and elementwise kernel (MS_BLOCK in kernels/common.cuh). */
     static final int BLOCK = 256;
     /** Threads per block of the finish kernels (MS_FINISH). */
@@ -57,6 +60,8 @@ final class CudaContext implements AutoCloseable {
     final int driverVersion;
 
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Blocks per SM of each kernel, from the driver's occupancy calculator, queried once when the module loads. */
+    private final Map<CudaKernel, Integer> resident = new EnumMap<>(CudaKernel.class);
     private boolean retained;
     private boolean moduleLoaded;
     private boolean streamCreated;
@@ -84,8 +89,8 @@ final class CudaContext implements AutoCloseable {
                     "cuModuleLoadData(" + CudaAvailability.FATBIN_RESOURCE + ") on device 0 (compute "
                             + computeMajor + "." + computeMinor + ")");
             moduleLoaded = true;
-            for (String kernel : CudaOps.KERNELS) {
-                function(kernel);
+            for (CudaKernel kernel : CudaKernel.values()) {
+                resident.put(kernel, occupancy(kernel));
             }
             check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             streamCreated = true;
@@ -112,11 +117,56 @@ final class CudaContext implements AutoCloseable {
         });
     }
 
+    /**
+     * Looks the kernel up (a missing entry fails here, at load) and asks the driver how many of its blocks fit on
+     * one SM with the registers and shared memory ptxas gave it. Zero means the kernel cannot launch at its block
+     * size at all, which is a build error, so it throws.
+     */
+    private int occupancy(CudaKernel kernel) {
+        int[] blocks = new int[1];
+        check(cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, function(kernel.entry()), kernel.block(), 0),
+                "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + kernel.entry() + ", " + kernel.block() + ")");
+        if (blocks[0] < 1) {
+            throw new IllegalStateException("kernel " + kernel.entry() + " cannot run " + kernel.block()
+                    + "-thread blocks on " + deviceName + " (occupancy calculator: 0 blocks per SM)");
+        }
+        return blocks[0];
+    }
+
+    @Override
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    @Override
+    public int residentBlocks(CudaKernel kernel) {
+        return resident.get(kernel);
+    }
+
+    /** Every kernel's blocks per SM, in table order, for reports (CudaKernelTimer prints them). */
+    Map<CudaKernel, Integer> residency() {
+        return java.util.Collections.unmodifiableMap(resident);
+    }
+
     /** Enqueues a kernel on the stream; {@code sizes} describes the problem for the error message. */
-    void launch(String kernel, int gridX, int gridY, int block, Pointer params, Supplier<String> sizes) {
-        int rc = cuLaunchKernel(function(kernel), gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
-        check(rc, () -> "launch of kernel " + kernel + " (grid " + gridX + "x" + gridY + ", block " + block
+    @Override
+    public void launch(KernelArgs args, int gridX, int gridY, Supplier<String> sizes) {
+        CudaKernel kernel = args.kernel();
+        Pointer params = args.pack();
+        int block = kernel.block();
+        int rc = cuLaunchKernel(function(kernel.entry()), gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
+        check(rc, () -> "launch of kernel " + kernel.entry() + " (grid " + gridX + "x" + gridY + ", block " + block
                 + ") for " + sizes.get());
+    }
+
+    @Override
+    public Scratch scratch(String name) {
+        return new DeviceBuffer(this, name);
+    }
+
+    @Override
+    public void zeroInt(CUdeviceptr p, String what) {
+        check(cuMemsetD32Async(p, 0, 1, stream), "cuMemsetD32Async of " + what);
     }
 
     /** Waits for everything enqueued; a kernel fault surfaces here, named by {@code what}. */
