@@ -54,6 +54,8 @@ final class CudaContext implements LaunchTarget, AutoCloseable {
     final CUmodule module = new CUmodule();
     final CUstream stream = new CUstream();
     final int multiprocessors;
+    /** L2 cache size in bytes (50 MiB on H100 and H200): the timer rotates buffers past it. */
+    final long l2Bytes;
     final int computeMajor;
     final int computeMinor;
     final String deviceName;
@@ -73,6 +75,7 @@ final class CudaContext implements LaunchTarget, AutoCloseable {
         try {
             makeCurrent();
             multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+            l2Bytes = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);
             computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
             computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
             byte[] name = new byte[256];
@@ -100,8 +103,17 @@ final class CudaContext implements LaunchTarget, AutoCloseable {
         }
     }
 
-    /** Retains device 0's primary context, loads the kernels and creates the stream (all undone on failure). */
+    /**
+     * Device 0's primary context with the kernels loaded and a stream: the one the availability probe opened if
+     * nobody took it yet (so the module is loaded once per process in the common case), else a new one.
+     */
     static CudaContext open() {
+        CudaContext probed = CudaAvailability.takeProbeContext();
+        return probed != null ? probed : openNew();
+    }
+
+    /** Retains device 0's primary context, loads the kernels and creates the stream (all undone on failure). */
+    static CudaContext openNew() {
         return new CudaContext();
     }
 
