@@ -8,6 +8,8 @@ package dev.memscope.kernels.cuda;
  */
 final class KernelIndexPort {
     static final int BLOCK = CudaContext.BLOCK;
+    /** {@code unsigned} arithmetic: keep the low 32 bits. */
+    private static final long M = 0xffffffffL;
 
     private KernelIndexPort() {
     }
@@ -65,20 +67,22 @@ final class KernelIndexPort {
                     final long start = (long) s * n;
                     final long end = start + n;
                     long[] a = alignedSplit(start, end);
-                    final long quads = (a[1] - a[0]) >> 2;
-                    final long per = (quads + chunks - 1) / chunks;
-                    final long qb = Math.min(quads, (long) chunk * per);
-                    final long qe = Math.min(quads, qb + per);
+                    final long quads = ((a[1] - a[0]) >> 2) & M;
+                    final long per = ((quads + chunks - 1) / chunks) & M;
+                    final long qb = Math.min(quads, ((long) chunk * per) & M);
+                    final long qe = Math.min(quads, (qb + per) & M);
+                    final long head = (a[0] - start) & M;
+                    final long tail = (end - a[1]) & M;
                     for (int t = 0; t < BLOCK; t++) {
-                        for (long q = qb + t; q < qe; q += BLOCK) {
+                        for (long q = (qb + t) & M; q < qe; q = (q + BLOCK) & M) {
                             v.quad(a[0] + 4 * q);
                         }
                         if (chunk == 0) {
-                            for (long i = start + t; i < a[0]; i += BLOCK) {
-                                v.one(i);
+                            for (long i = t; i < head; i = (i + BLOCK) & M) {
+                                v.one(start + i);
                             }
-                            for (long i = a[1] + t; i < end; i += BLOCK) {
-                                v.one(i);
+                            for (long i = t; i < tail; i = (i + BLOCK) & M) {
+                                v.one(a[1] + i);
                             }
                         }
                     }
@@ -115,21 +119,20 @@ final class KernelIndexPort {
         }
     }
 
-    /** elementwise.cuh cfg_body / amg_body: block-stride over each sample, VEC when n % 4 == 0. */
+    /** elementwise.cuh cfg_body / amg_body: block-stride over each sample (32-bit), VEC when n % 4 == 0. */
     static void perSampleElementwise(Visits v, boolean vec, int batch, long n, int gridX, int gridY) {
-        final long stride = (long) gridX * BLOCK;
+        final long per = n & M;
+        final long stride = ((long) gridX * BLOCK) & M;
         for (int bx = 0; bx < gridX; bx++) {
             for (int by = 0; by < gridY; by++) {
                 for (int s = by; s < batch; s += gridY) {
                     final long start = (long) s * n;
+                    final long limit = vec ? per >> 2 : per;
                     for (int t = 0; t < BLOCK; t++) {
-                        if (vec) {
-                            final long quads = n >> 2;
-                            for (long i = (long) bx * BLOCK + t; i < quads; i += stride) {
+                        for (long i = ((long) bx * BLOCK + t) & M; i < limit; i = (i + stride) & M) {
+                            if (vec) {
                                 v.quad(start + 4 * i);
-                            }
-                        } else {
-                            for (long i = (long) bx * BLOCK + t; i < n; i += stride) {
+                            } else {
                                 v.one(start + i);
                             }
                         }
