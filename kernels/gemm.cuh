@@ -5,6 +5,11 @@
 // each thread keeps a 4 x 4 register block at rows ty + 16i and columns tx + 16j, so a warp reads one or two
 // broadcast A values and 16 consecutive B values per step (no bank conflicts) and writes C in 64-byte runs.
 // Edges are zero-filled, so any M, N, K >= 1 works. cuBLAS is not used: it cannot load next to a CUDA 13 driver.
+//
+// Split K: a product with few output tiles (the lab's m 64, n 1056: 17 tiles on 132 SMs) is also cut along K.
+// Block z computes the slice [z * k_slice, min(k, (z + 1) * k_slice)) into its own m x n plane of `c` (a
+// workspace of splits * m * n floats), and sgemm_splitk_sum adds the planes in z order: a fixed order, so the
+// result is deterministic. With one slice (k_slice >= k) the block writes C directly.
 #pragma once
 #include "common.cuh"
 
@@ -12,7 +17,7 @@
 #define GEMM_DEPTH 16
 
 template <bool NT>
-__device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __restrict__ a,
+__device__ __forceinline__ void sgemm_tiles(int m, int n, int k, int k_slice, const float* __restrict__ a,
                                             const float* __restrict__ b, float* __restrict__ c) {
     // +1 column of padding breaks the stride-64 bank pattern of the transposed stores.
     __shared__ float as[GEMM_DEPTH][GEMM_TILE + 1];
@@ -22,6 +27,10 @@ __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __
     const int ty = tid >> 4;
     const int n0 = blockIdx.x * GEMM_TILE;
     const int row_tiles = (m + GEMM_TILE - 1) / GEMM_TILE;
+    // this block's K slice; k_slice is a multiple of GEMM_DEPTH, so only the last slice has a ragged end
+    const int kb = blockIdx.z * k_slice;
+    const int ke = min(k, kb + k_slice);
+    c += (long long) blockIdx.z * m * n;
     for (int tile = blockIdx.y; tile < row_tiles; tile += gridDim.y) {
         const int m0 = tile * GEMM_TILE;
         float acc[4][4];
@@ -32,7 +41,7 @@ __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __
                 acc[i][j] = 0.0f;
             }
         }
-        for (int k0 = 0; k0 < k; k0 += GEMM_DEPTH) {
+        for (int k0 = kb; k0 < ke; k0 += GEMM_DEPTH) {
             // 64 x 16 = 1024 values of each operand, four per thread; consecutive threads read consecutive k
             // (A, and B for NT) or consecutive n (B for NN).
 #pragma unroll
@@ -42,7 +51,7 @@ __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __
                 const int kk = e & 15;
                 const int gm = m0 + row;
                 const int gk = k0 + kk;
-                as[kk][row] = (gm < m && gk < k) ? __ldg(a + (long long) gm * k + gk) : 0.0f;
+                as[kk][row] = (gm < m && gk < ke) ? __ldg(a + (long long) gm * k + gk) : 0.0f;
             }
 #pragma unroll
             for (int r = 0; r < 4; ++r) {
@@ -52,13 +61,13 @@ __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __
                     const int kk = e & 15;
                     const int gn = n0 + col;
                     const int gk = k0 + kk;
-                    bs[kk][col] = (gn < n && gk < k) ? __ldg(b + (long long) gn * k + gk) : 0.0f;
+                    bs[kk][col] = (gn < n && gk < ke) ? __ldg(b + (long long) gn * k + gk) : 0.0f;
                 } else {
                     const int kk = e >> 6;
                     const int col = e & 63;
                     const int gn = n0 + col;
                     const int gk = k0 + kk;
-                    bs[kk][col] = (gn < n && gk < k) ? __ldg(b + (long long) gk * n + gn) : 0.0f;
+                    bs[kk][col] = (gn < n && gk < ke) ? __ldg(b + (long long) gk * n + gn) : 0.0f;
                 }
             }
             __syncthreads();
@@ -96,11 +105,26 @@ __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, const float* __
 }
 
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-sgemm_nt(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
-    sgemm_tiles<true>(m, n, k, a, b, c);
+sgemm_nt(int m, int n, int k, int k_slice, const float* __restrict__ a, const float* __restrict__ b,
+         float* __restrict__ c) {
+    sgemm_tiles<true>(m, n, k, k_slice, a, b, c);
 }
 
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-sgemm_nn(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
-    sgemm_tiles<false>(m, n, k, a, b, c);
+sgemm_nn(int m, int n, int k, int k_slice, const float* __restrict__ a, const float* __restrict__ b,
+         float* __restrict__ c) {
+    sgemm_tiles<false>(m, n, k, k_slice, a, b, c);
+}
+
+// Second stage of split K: c[i] = sum over z = 0, 1, ... of partials[z * mn + i], always in that order.
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
+sgemm_splitk_sum(const float* __restrict__ partials, int splits, long long mn, float* __restrict__ c) {
+    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < mn; i += stride) {
+        float t = partials[i];
+        for (int z = 1; z < splits; ++z) {
+            t += partials[z * mn + i];
+        }
+        c[i] = t;
+    }
 }

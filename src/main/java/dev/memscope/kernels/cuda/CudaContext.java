@@ -162,13 +162,13 @@ final class CudaContext implements LaunchTarget, AutoCloseable {
 
     /** Enqueues a kernel on the stream; {@code sizes} describes the problem for the error message. */
     @Override
-    public void launch(KernelArgs args, int gridX, int gridY, Supplier<String> sizes) {
+    public void launch(KernelArgs args, int gridX, int gridY, int gridZ, Supplier<String> sizes) {
         CudaKernel kernel = args.kernel();
         Pointer params = args.pack();
         int block = kernel.block();
-        int rc = cuLaunchKernel(function(kernel.entry()), gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
-        check(rc, () -> "launch of kernel " + kernel.entry() + " (grid " + gridX + "x" + gridY + ", block " + block
-                + ") for " + sizes.get());
+        int rc = cuLaunchKernel(function(kernel.entry()), gridX, gridY, gridZ, block, 1, 1, 0, stream, params, null);
+        check(rc, () -> "launch of kernel " + kernel.entry() + " (grid " + gridX + "x" + gridY + "x" + gridZ
+                + ", block " + block + ") for " + sizes.get());
     }
 
     @Override

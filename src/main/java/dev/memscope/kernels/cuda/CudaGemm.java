@@ -8,8 +8,10 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@link Gemm} on the device with the tiled kernels of {@code kernels/gemm.cuh} (cuBLAS cannot load next to a
  * CUDA 13 driver). Each call uploads A and B, multiplies and downloads C through the same reusable buffers and
- * pinned staging as {@link CudaKernels}. Float accumulation in k order per thread, so results differ from a
- * double product by at most about {@code k * 2^-24 * sum |a||b|}. Not thread-safe.
+ * pinned staging as {@link CudaKernels}. Float accumulation in k order per thread; a product with few output
+ * tiles is split along K ({@link GemmPlan}) and the slices' partial sums are added in a fixed order, so results
+ * are deterministic and differ from a double product by at most about {@code k * 2^-24 * sum |a||b|}.
+ * Not thread-safe.
  */
 public final class CudaGemm implements Gemm {
 

@@ -45,8 +45,9 @@ enum CudaKernel {
     AMG_SCALAR_N1_G1("amg_scalar_n1_g1", CudaContext.BLOCK, amg(false)),
     LINEAR("ddimStep_convert_linear", CudaContext.BLOCK, VEC, VEC, F32, F32, I64, VEC, PTR),
     COPY("copy_quads", CudaContext.BLOCK, VEC, VEC, I64),
-    SGEMM_NT("sgemm_nt", CudaContext.BLOCK, I32, I32, I32, PTR, PTR, PTR),
-    SGEMM_NN("sgemm_nn", CudaContext.BLOCK, I32, I32, I32, PTR, PTR, PTR);
+    SGEMM_NT("sgemm_nt", CudaContext.BLOCK, I32, I32, I32, I32, PTR, PTR, PTR),
+    SGEMM_NN("sgemm_nn", CudaContext.BLOCK, I32, I32, I32, I32, PTR, PTR, PTR),
+    SGEMM_SPLITK_SUM("sgemm_splitk_sum", CudaContext.BLOCK, PTR, I32, I64, PTR);
 
     /**
      * A kernel parameter as the host packs it, with the PTX type nvcc declares for it. {@link #VEC} is a device

@@ -20,6 +20,7 @@ final class CudaOps implements AutoCloseable {
     private final CudaContext ctx;
     private final LaunchTarget.Scratch partials;
     private final LaunchTarget.Scratch flag;
+    private final LaunchTarget.Scratch gemmWorkspace;
     private static final CUdeviceptr NULL = new CUdeviceptr();
 
     CudaOps(CudaContext ctx) {
@@ -32,6 +33,7 @@ final class CudaOps implements AutoCloseable {
         this.ctx = ctx;
         this.partials = device.scratch("reduction partials");
         this.flag = device.scratch("non-finite flag");
+        this.gemmWorkspace = device.scratch("split-K GEMM workspace");
     }
 
     CudaContext context() {
@@ -178,20 +180,31 @@ final class CudaOps implements AutoCloseable {
     // ---- matrix products -------------------------------------------------------------------------------------------
 
     /** GEMM_TILE in kernels/gemm.cuh: rows and columns of C per block. */
-    static final int GEMM_TILE = 64;
+    static final int GEMM_TILE = GemmPlan.TILE;
 
-    /** C = A * B^T (nt) or A * B, row-major, m x n result (see kernels/gemm.cuh). */
+    /**
+     * C = A * B^T (nt) or A * B, row-major, m x n result (see kernels/gemm.cuh). Few output tiles are split along
+     * K ({@link GemmPlan}) into a workspace whose planes {@code sgemm_splitk_sum} adds in a fixed order.
+     */
     void sgemm(boolean nt, int m, int n, int k, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c) {
-        int gridX = (n + GEMM_TILE - 1) / GEMM_TILE;
-        int gridY = Math.min((m + GEMM_TILE - 1) / GEMM_TILE, CudaContext.MAX_GRID_Y);
         CudaKernel kernel = nt ? CudaKernel.SGEMM_NT : CudaKernel.SGEMM_NN;
-        device.launch(kernel.args().i32(m).i32(n).i32(k).ptr(a).ptr(b).ptr(c), gridX, gridY,
-                () -> "m=" + m + ", n=" + n + ", k=" + k);
+        GemmPlan plan = GemmPlan.of(m, n, k, wave(kernel));
+        java.util.function.Supplier<String> sizes = () -> "m=" + m + ", n=" + n + ", k=" + k + ", " + plan;
+        CUdeviceptr target = plan.splits() == 1 ? c
+                : gemmWorkspace.ensure(plan.workspaceFloats(m, n) * Float.BYTES);
+        device.launch(kernel.args().i32(m).i32(n).i32(k).i32(plan.kSlice()).ptr(a).ptr(b).ptr(target),
+                plan.tilesX(), plan.tilesY(), plan.splits(), sizes);
+        if (plan.splits() > 1) {
+            CudaKernel sum = CudaKernel.SGEMM_SPLITK_SUM;
+            long mn = (long) m * n;
+            device.launch(sum.args().ptr(target).i32(plan.splits()).i64(mn).ptr(c), gridStride(sum, mn), 1, sizes);
+        }
     }
 
     @Override
     public void close() {
         partials.close();
         flag.close();
+        gemmWorkspace.close();
     }
 }

@@ -20,7 +20,12 @@ interface LaunchTarget {
     int residentBlocks(CudaKernel kernel);
 
     /** Enqueues {@code args.kernel()} on the stream; {@code sizes} describes the problem for error messages. */
-    void launch(KernelArgs args, int gridX, int gridY, Supplier<String> sizes);
+    void launch(KernelArgs args, int gridX, int gridY, int gridZ, Supplier<String> sizes);
+
+    /** A launch with gridDim.z = 1. */
+    default void launch(KernelArgs args, int gridX, int gridY, Supplier<String> sizes) {
+        launch(args, gridX, gridY, 1, sizes);
+    }
 
     /** A reusable device buffer, grown when a call needs more. */
     Scratch scratch(String name);

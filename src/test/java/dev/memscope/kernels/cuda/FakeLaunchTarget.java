@@ -15,9 +15,9 @@ import jcuda.driver.CUdeviceptr;
  */
 final class FakeLaunchTarget implements LaunchTarget {
 
-    record Launch(CudaKernel kernel, int gridX, int gridY, List<Object> values) {
+    record Launch(CudaKernel kernel, int gridX, int gridY, int gridZ, List<Object> values) {
         long blocks() {
-            return (long) gridX * gridY;
+            return (long) gridX * gridY * gridZ;
         }
     }
 
@@ -69,12 +69,12 @@ final class FakeLaunchTarget implements LaunchTarget {
     }
 
     @Override
-    public void launch(KernelArgs args, int gridX, int gridY, Supplier<String> sizes) {
+    public void launch(KernelArgs args, int gridX, int gridY, int gridZ, Supplier<String> sizes) {
         args.pack();
-        if (gridX < 1 || gridY < 1 || gridY > CudaContext.MAX_GRID_Y) {
-            throw new AssertionError("invalid grid " + gridX + "x" + gridY + " for " + args.kernel());
+        if (gridX < 1 || gridY < 1 || gridZ < 1 || gridY > CudaContext.MAX_GRID_Y || gridZ > CudaContext.MAX_GRID_Y) {
+            throw new AssertionError("invalid grid " + gridX + "x" + gridY + "x" + gridZ + " for " + args.kernel());
         }
-        launches.add(new Launch(args.kernel(), gridX, gridY, args.values()));
+        launches.add(new Launch(args.kernel(), gridX, gridY, gridZ, args.values()));
     }
 
     @Override
