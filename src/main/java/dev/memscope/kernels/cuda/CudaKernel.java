@@ -31,6 +31,11 @@ enum CudaKernel {
     GUIDANCE_P_MINUS_Q_VEC("guidanceAlignment_pMinusQ_vec", CudaContext.BLOCK, VEC, VEC, I32, I32, I32, I32, PTR),
     GUIDANCE_P_MINUS_Q_SCALAR("guidanceAlignment_pMinusQ_scalar", CudaContext.BLOCK, PTR, PTR, I32, I32, I32, I32,
             PTR),
+    PIXEL_COSINE_PLAIN_CHANNELS("pixelCosine_plain_channels", CudaContext.BLOCK, PTR, PTR, I32, I32, I32, PTR),
+    GUIDANCE_Q_MINUS_P_CHANNELS("guidanceAlignment_qMinusP_channels", CudaContext.BLOCK, PTR, PTR, I32, I32, I32,
+            PTR),
+    GUIDANCE_P_MINUS_Q_CHANNELS("guidanceAlignment_pMinusQ_channels", CudaContext.BLOCK, PTR, PTR, I32, I32, I32,
+            PTR),
     SUM_FINISH("diffNorm_mse_pixelCosine_finish", CudaContext.FINISH_BLOCK, PTR, I32, I32, I32, F64, PTR),
     GLOBAL_COSINE_FINISH("globalCosine_finish", CudaContext.FINISH_BLOCK, PTR, I32, I32, PTR),
     CFG_VEC("cfg_vec", CudaContext.BLOCK, VEC, VEC, PTR, I32, I64, VEC, PTR),
@@ -108,6 +113,15 @@ enum CudaKernel {
             case PLAIN -> vec ? PIXEL_COSINE_PLAIN_VEC : PIXEL_COSINE_PLAIN_SCALAR;
             case Q_MINUS_P -> vec ? GUIDANCE_Q_MINUS_P_VEC : GUIDANCE_Q_MINUS_P_SCALAR;
             case P_MINUS_Q -> vec ? GUIDANCE_P_MINUS_Q_VEC : GUIDANCE_P_MINUS_Q_SCALAR;
+        };
+    }
+
+    /** The block-per-pixel form that sums over channels with the whole block (few pixels, many channels). */
+    static CudaKernel pixelCosineChannels(PixelPair pair) {
+        return switch (pair) {
+            case PLAIN -> PIXEL_COSINE_PLAIN_CHANNELS;
+            case Q_MINUS_P -> GUIDANCE_Q_MINUS_P_CHANNELS;
+            case P_MINUS_Q -> GUIDANCE_P_MINUS_Q_CHANNELS;
         };
     }
 

@@ -82,15 +82,38 @@ final class CudaOps implements AutoCloseable {
     void pixelCosine(CUdeviceptr p, CUdeviceptr q, Shape shape, PixelPair mode, CUdeviceptr out) {
         int batch = shape.batch();
         int pixels = shape.pixels();
-        boolean vec = pixels % 4 == 0;
+        int channels = shape.channels();
+        if (channelParallel(channels, pixels)) {
+            CudaKernel kernel = CudaKernel.pixelCosineChannels(mode);
+            CUdeviceptr part = partials.ensure((long) batch * pixels * Double.BYTES);
+            device.launch(kernel.args().ptr(p).ptr(q).i32(batch).i32(channels).i32(pixels).ptr(part), pixels,
+                    Math.min(batch, CudaContext.MAX_GRID_Y), shape::toString);
+            finishSum(part, batch, pixels, FINISH_MEAN, pixels, out, shape);
+            return;
+        }
+        boolean vec = pixels % 4 == 0 && fillsAWave(CudaKernel.pixelCosine(mode, true), pixels / 4, batch);
         long units = vec ? pixels / 4 : pixels;
         CudaKernel kernel = CudaKernel.pixelCosine(mode, vec);
         Waves.Grid grid = perSampleGrid(kernel, units, batch);
         int chunks = grid.x();
         CUdeviceptr part = partials.ensure((long) batch * chunks * Double.BYTES);
-        device.launch(kernel.args().ptr(p).ptr(q).i32(batch).i32(shape.channels()).i32(pixels).i32(chunks)
+        device.launch(kernel.args().ptr(p).ptr(q).i32(batch).i32(channels).i32(pixels).i32(chunks)
                 .ptr(part), grid.x(), grid.y(), shape::toString);
         finishSum(part, batch, chunks, FINISH_MEAN, pixels, out, shape);
+    }
+
+    /**
+     * Few pixels and many channels ([B, 4099, 1, 1]): a block per pixel sums over the channels, rather than one
+     * thread per pixel walking them with the rest of its block idle.
+     */
+    static boolean channelParallel(int channels, int pixels) {
+        return pixels < CudaContext.BLOCK && channels >= 64;
+    }
+
+    /** Whether one unit per thread of {@code units} per sample gives at least a wave of blocks of the kernel. */
+    private boolean fillsAWave(CudaKernel kernel, long units, int batch) {
+        long blocksPerSample = (units + kernel.block() - 1) / kernel.block();
+        return blocksPerSample * batch >= wave(kernel);
     }
 
     private void finishSum(CUdeviceptr part, int batch, int chunks, int mode, double divisor, CUdeviceptr out,

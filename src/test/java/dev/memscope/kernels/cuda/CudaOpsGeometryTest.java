@@ -83,7 +83,9 @@ class CudaOpsGeometryTest {
     void everyOpPacksItsKernelsSignature() {
         FakeLaunchTarget fake = FakeLaunchTarget.uniform(H100_SMS, 4);
         CudaOps ops = new CudaOps(fake, null);
-        for (Shape shape : new Shape[] {new Shape(3, 4, 8, 8), new Shape(2, 3, 5, 7)}) {
+        Shape[] shapes = {new Shape(3, 4, 8, 8), new Shape(2, 3, 5, 7), new Shape(600, 4, 8, 8),
+                new Shape(2, 100, 1, 1)};
+        for (Shape shape : shapes) {
             long n = shape.size();
             CUdeviceptr a = fake.alloc(n * 4);
             CUdeviceptr b = fake.alloc(n * 4);
@@ -112,7 +114,24 @@ class CudaOpsGeometryTest {
         assertThat(fake.launches.stream().map(FakeLaunchTarget.Launch::kernel).distinct())
                 .containsExactlyInAnyOrder(CudaKernel.values());
         // the non-finite flag is cleared before each elementwise launch: cfg, four amg, linear per shape
-        assertThat(fake.zeroed).hasSize(2 * 6);
+        assertThat(fake.zeroed).hasSize(shapes.length * 6);
+    }
+
+    @Test
+    void pixelCosineFormFollowsTheShape() {
+        FakeLaunchTarget fake = FakeLaunchTarget.uniform(H100_SMS, 4);
+        CudaOps ops = new CudaOps(fake, null);
+        CUdeviceptr p = fake.alloc(1 << 24);
+        CUdeviceptr s = fake.alloc(4096);
+        ops.pixelCosine(p, p, new Shape(1, 4, 64, 64), PixelPair.PLAIN, s);     // batch 1: float4 would be 4 blocks
+        ops.pixelCosine(p, p, new Shape(256, 4, 64, 64), PixelPair.PLAIN, s);   // 1024 float4 blocks fill a wave
+        ops.pixelCosine(p, p, new Shape(3, 4099, 1, 1), PixelPair.PLAIN, s);    // a block per pixel
+        assertThat(fake.launches).extracting(FakeLaunchTarget.Launch::kernel).containsExactly(
+                CudaKernel.PIXEL_COSINE_PLAIN_SCALAR, CudaKernel.SUM_FINISH, CudaKernel.PIXEL_COSINE_PLAIN_VEC,
+                CudaKernel.SUM_FINISH, CudaKernel.PIXEL_COSINE_PLAIN_CHANNELS, CudaKernel.SUM_FINISH);
+        assertThat(fake.launches.get(0).blocks()).isEqualTo(16);
+        assertThat(fake.launches.get(4).gridX()).isEqualTo(1);
+        assertThat(fake.launches.get(4).gridY()).isEqualTo(3);
     }
 
     @Test
@@ -130,11 +149,11 @@ class CudaOpsGeometryTest {
     void aSubViewThatIsNotSixteenByteAlignedIsRefusedForFloat4Kernels() {
         FakeLaunchTarget fake = FakeLaunchTarget.uniform(H100_SMS, 4);
         CudaOps ops = new CudaOps(fake, null);
-        Shape shape = new Shape(2, 4, 8, 8);
-        CUdeviceptr base = fake.alloc(4096);
+        Shape shape = new Shape(600, 4, 8, 8);   // enough blocks for the float4 pixel cosine
+        CUdeviceptr base = fake.alloc(4L * shape.size());
         CUdeviceptr odd = base.withByteOffset(4);       // a view starting one float in
         CUdeviceptr quad = base.withByteOffset(16);     // a view starting one float4 in
-        CUdeviceptr s = fake.alloc(8);
+        CUdeviceptr s = fake.alloc(4L * shape.batch());
         assertThatThrownBy(() -> ops.pixelCosine(odd, base, shape, PixelPair.PLAIN, s))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 16-byte aligned");
         assertThatThrownBy(() -> ops.linear(base, base, 1f, 1f, shape.size(), odd, shape))
@@ -142,7 +161,7 @@ class CudaOpsGeometryTest {
         assertThat(fake.launches).isEmpty();
         ops.pixelCosine(quad, base, shape, PixelPair.PLAIN, s);
         // the scalar form reads floats and accepts any float-aligned view
-        ops.pixelCosine(odd, base, new Shape(2, 3, 5, 7), PixelPair.PLAIN, s);
+        ops.pixelCosine(odd, base, new Shape(2, 4, 8, 8), PixelPair.PLAIN, s);
         assertThat(fake.launches).extracting(FakeLaunchTarget.Launch::kernel).contains(
                 CudaKernel.PIXEL_COSINE_PLAIN_VEC, CudaKernel.PIXEL_COSINE_PLAIN_SCALAR);
     }

@@ -31,8 +31,10 @@ class KernelIndexCoverageTest {
         Stream<Arguments> odd = batches.stream().flatMap(b -> Stream.of(
                 Arguments.of(new Shape(b, 4099, 1, 1)),       // H*W = 1: pixel cosine over 4099 channels
                 Arguments.of(new Shape(b, 1, 1, 4099)),       // one plane of 4099 pixels, C*H*W % 4 = 3
-                Arguments.of(new Shape(b, 4, 8, 8))));         // the float4 forms
+                Arguments.of(new Shape(b, 4, 8, 8)),           // the float4 forms (pixel cosine: scalar when small)
+                Arguments.of(new Shape(b, 3, 64, 64))));        // pixel cosine float4 form from batch 132
         Stream<Arguments> huge = Stream.of(
+                Arguments.of(new Shape(1000, 64, 2, 2)),       // few pixels, 64 channels: the channel-parallel form
                 Arguments.of(new Shape(65_537, 5, 1, 1)),
                 Arguments.of(new Shape(70_001, 1, 2, 2)),
                 Arguments.of(new Shape(131_075, 1, 1, 3)));
@@ -68,8 +70,14 @@ class KernelIndexCoverageTest {
             FakeLaunchTarget.Launch px = fake.launches.stream()
                     .filter(l -> l.kernel().entry().startsWith("guidanceAlignment_qMinusP")).findFirst().orElseThrow();
             v = new KernelIndexPort.Visits(total);
-            KernelIndexPort.pixelCosine(v, px.kernel() == CudaKernel.GUIDANCE_Q_MINUS_P_VEC, (int) value(px, 2),
-                    (int) value(px, 3), (int) value(px, 4), (int) value(px, 5), px.gridX(), px.gridY());
+            if (px.kernel() == CudaKernel.GUIDANCE_Q_MINUS_P_CHANNELS) {
+                KernelIndexPort.pixelCosineChannels(v, (int) value(px, 2), (int) value(px, 3), (int) value(px, 4),
+                        px.gridX(), px.gridY());
+                assertThat(px.gridX()).as("one block per pixel").isEqualTo(shape.pixels());
+            } else {
+                KernelIndexPort.pixelCosine(v, px.kernel() == CudaKernel.GUIDANCE_Q_MINUS_P_VEC, (int) value(px, 2),
+                        (int) value(px, 3), (int) value(px, 4), (int) value(px, 5), px.gridX(), px.gridY());
+            }
             assertOnceAligned(v, px.kernel().entry() + " " + where);
 
             ops.cfg(a, b, perSample, shape, out);

@@ -119,6 +119,24 @@ final class KernelIndexPort {
         }
     }
 
+    /** reductions.cuh pixel_cosine_channels: block (pixel, y) walks the channels of that pixel in each sample. */
+    static void pixelCosineChannels(Visits v, int batch, int channels, int pixels, int gridX, int gridY) {
+        final long plane = pixels & M;
+        for (int bx = 0; bx < gridX; bx++) {
+            final long pixel = bx & M;
+            for (int by = 0; by < gridY; by++) {
+                for (int s = by; s < batch; s += gridY) {
+                    final long base = (long) s * channels * pixels + pixel;
+                    for (int t = 0; t < BLOCK; t++) {
+                        for (long c = t; c < (channels & M); c = (c + BLOCK) & M) {
+                            v.one(base + ((c * plane) & M));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** elementwise.cuh cfg_body / amg_body: block-stride over each sample (32-bit), VEC when n % 4 == 0. */
     static void perSampleElementwise(Visits v, boolean vec, int batch, long n, int gridX, int gridY) {
         final long per = n & M;
