@@ -32,6 +32,15 @@ __device__ __forceinline__ double warp_sum(double v) {
     return v;
 }
 
+// The float form of warp_sum, for the GEMV (float accumulation like the tiled GEMM); same fixed tree.
+__device__ __forceinline__ float warp_sum_f(float v) {
+#pragma unroll
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v += __shfl_down_sync(0xffffffffu, v, offset);
+    }
+    return v;
+}
+
 // Sum over the block of MS_BLOCK threads; the result is valid in thread 0. Every thread must call it (it
 // synchronizes), and `scratch` (MS_WARPS doubles of shared memory) may be reused right after it returns.
 __device__ __forceinline__ double block_sum(double v, double* scratch) {

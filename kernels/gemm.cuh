@@ -15,6 +15,8 @@
 
 #define GEMM_TILE 64
 #define GEMM_DEPTH 16
+#define GEMV_MAX_M 16     // sgemv_nt serves products with at most this many rows of A (a batch)
+#define GEMV_SLICE 512    // K per shared-memory slice of A: 16 x 512 floats = 32 KB
 
 template <bool NT>
 __device__ __forceinline__ void sgemm_tiles(int m, int n, int k, int k_slice, const float* __restrict__ a,
@@ -126,5 +128,58 @@ sgemm_splitk_sum(const float* __restrict__ partials, int splits, long long mn, f
             t += partials[z * mn + i];
         }
         c[i] = t;
+    }
+}
+
+// Small-m NT product (m = a batch of 1..16 rows against many long rows of B, the lab's distances to the component
+// means): a warp per row j of B, all m rows of A staged in shared memory one K slice at a time. Lane l adds
+// k = l, l + 32, ... of its row in order into m float accumulators, then a fixed shuffle tree adds the lanes: B is
+// read once, coalesced, and no FMA is spent on the 64-row tile's zero padding. Blocks stride over groups of
+// MS_WARPS rows; every thread of a block reaches every barrier (rows past n only skip the arithmetic).
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
+sgemv_nt(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+    __shared__ float as[GEMV_MAX_M][GEMV_SLICE];
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    for (int j0 = blockIdx.x * MS_WARPS; j0 < n; j0 += gridDim.x * MS_WARPS) {
+        const int j = j0 + warp;
+        float acc[GEMV_MAX_M];
+#pragma unroll
+        for (int i = 0; i < GEMV_MAX_M; ++i) {
+            acc[i] = 0.0f;
+        }
+        for (int k0 = 0; k0 < k; k0 += GEMV_SLICE) {
+            const int len = min(GEMV_SLICE, k - k0);
+            __syncthreads();  // every warp is done with the previous slice
+            for (int e = threadIdx.x; e < m * GEMV_SLICE; e += MS_BLOCK) {
+                const int i = e / GEMV_SLICE;
+                const int kk = e - i * GEMV_SLICE;
+                as[i][kk] = kk < len ? __ldg(a + (long long) i * k + k0 + kk) : 0.0f;
+            }
+            __syncthreads();
+            if (j < n) {
+                const float* bj = b + (long long) j * k + k0;
+                for (int kk = lane; kk < len; kk += 32) {
+                    const float bv = __ldg(bj + kk);
+#pragma unroll
+                    for (int i = 0; i < GEMV_MAX_M; ++i) {
+                        if (i < m) {
+                            acc[i] = fmaf(as[i][kk], bv, acc[i]);
+                        }
+                    }
+                }
+            }
+        }
+        if (j < n) {
+#pragma unroll
+            for (int i = 0; i < GEMV_MAX_M; ++i) {
+                if (i < m) {
+                    const float t = warp_sum_f(acc[i]);
+                    if (lane == 0) {
+                        c[(long long) i * n + j] = t;
+                    }
+                }
+            }
+        }
     }
 }

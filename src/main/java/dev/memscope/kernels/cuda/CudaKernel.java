@@ -52,7 +52,8 @@ enum CudaKernel {
     COPY("copy_quads", CudaContext.BLOCK, VEC, VEC, I64),
     SGEMM_NT("sgemm_nt", CudaContext.BLOCK, I32, I32, I32, I32, PTR, PTR, PTR),
     SGEMM_NN("sgemm_nn", CudaContext.BLOCK, I32, I32, I32, I32, PTR, PTR, PTR),
-    SGEMM_SPLITK_SUM("sgemm_splitk_sum", CudaContext.BLOCK, PTR, I32, I64, PTR);
+    SGEMM_SPLITK_SUM("sgemm_splitk_sum", CudaContext.BLOCK, PTR, I32, I64, PTR),
+    SGEMV_NT("sgemv_nt", CudaContext.BLOCK, I32, I32, I32, PTR, PTR, PTR);
 
     /**
      * A kernel parameter as the host packs it, with the PTX type nvcc declares for it. {@link #VEC} is a device

@@ -207,9 +207,16 @@ final class CudaOps implements AutoCloseable {
 
     /**
      * C = A * B^T (nt) or A * B, row-major, m x n result (see kernels/gemm.cuh). Few output tiles are split along
-     * K ({@link GemmPlan}) into a workspace whose planes {@code sgemm_splitk_sum} adds in a fixed order.
+     * K ({@link GemmPlan}) into a workspace whose planes {@code sgemm_splitk_sum} adds in a fixed order; an NT
+     * product with at most 16 rows of A takes the warp-per-row {@code sgemv_nt}.
      */
     void sgemm(boolean nt, int m, int n, int k, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c) {
+        if (GemmPlan.gemv(nt, m)) {
+            CudaKernel gemv = CudaKernel.SGEMV_NT;
+            device.launch(gemv.args().i32(m).i32(n).i32(k).ptr(a).ptr(b).ptr(c), GemmPlan.gemvGrid(n, wave(gemv)), 1,
+                    () -> "m=" + m + ", n=" + n + ", k=" + k + " (sgemv_nt)");
+            return;
+        }
         CudaKernel kernel = nt ? CudaKernel.SGEMM_NT : CudaKernel.SGEMM_NN;
         GemmPlan plan = GemmPlan.of(m, n, k, wave(kernel));
         java.util.function.Supplier<String> sizes = () -> "m=" + m + ", n=" + n + ", k=" + k + ", " + plan;

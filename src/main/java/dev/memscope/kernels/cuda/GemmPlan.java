@@ -20,6 +20,20 @@ record GemmPlan(int tilesX, int tilesY, int kSlice, int splits) {
      * against 64 x 64 x kSlice FMAs; at 128 the extra traffic is under 1% of the work's operand reads.
      */
     static final int MIN_SLICE = 128;
+    /** GEMV_MAX_M in kernels/gemm.cuh: NT products with at most this many rows of A take sgemv_nt. */
+    static final int GEMV_MAX_M = 16;
+    /** Rows of B per sgemv_nt block: one per warp. */
+    static final int GEMV_ROWS_PER_BLOCK = CudaContext.BLOCK / 32;
+
+    /** Whether a product takes the warp-per-row GEMV instead of 64-row tiles that would be mostly padding. */
+    static boolean gemv(boolean nt, int m) {
+        return nt && m <= GEMV_MAX_M;
+    }
+
+    /** sgemv_nt's grid: a block per 8 rows of B, at most one wave (blocks stride over the rest). */
+    static int gemvGrid(int n, int wave) {
+        return Waves.gridStride(n, GEMV_ROWS_PER_BLOCK, wave);
+    }
 
     static GemmPlan of(int m, int n, int k, int wave) {
         int tilesX = (n + TILE - 1) / TILE;

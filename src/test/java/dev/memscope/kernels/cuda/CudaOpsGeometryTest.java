@@ -108,7 +108,8 @@ class CudaOpsGeometryTest {
             ops.copy(a, o, n / 4);
         }
         ops.sgemm(true, 3, 5, 7, fake.alloc(84), fake.alloc(140), fake.alloc(60));
-        ops.sgemm(true, 5, 70, 1000, fake.alloc(20_000), fake.alloc(280_000), fake.alloc(1400));
+        ops.sgemm(true, 20, 5, 7, fake.alloc(560), fake.alloc(140), fake.alloc(400));
+        ops.sgemm(false, 5, 70, 1000, fake.alloc(20_000), fake.alloc(280_000), fake.alloc(1400));
         ops.sgemm(false, 3, 5, 7, fake.alloc(84), fake.alloc(140), fake.alloc(60));
         // every kernel of the table was launched (and packed without a signature error)
         assertThat(fake.launches.stream().map(FakeLaunchTarget.Launch::kernel).distinct())

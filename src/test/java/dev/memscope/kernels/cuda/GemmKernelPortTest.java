@@ -72,6 +72,53 @@ class GemmKernelPortTest {
         }
     }
 
+    /** sgemv_nt: a warp per row j of B, lanes strided over k in order, then warp_sum_f's shuffle tree. */
+    static void gemv(int m, int n, int k, float[] a, float[] b, float[] c, int[] writes, int grid) {
+        int warps = CudaContext.BLOCK / 32;
+        for (int bx = 0; bx < grid; bx++) {
+            for (int j0 = bx * warps; j0 < n; j0 += grid * warps) {
+                for (int warp = 0; warp < warps; warp++) {
+                    int j = j0 + warp;
+                    if (j >= n) {
+                        continue;
+                    }
+                    float[][] acc = new float[32][GemmPlan.GEMV_MAX_M];
+                    for (int k0 = 0; k0 < k; k0 += 512) {
+                        int len = Math.min(512, k - k0);
+                        for (int lane = 0; lane < 32; lane++) {
+                            for (int kk = lane; kk < len; kk += 32) {
+                                float bv = b[j * k + k0 + kk];
+                                for (int i = 0; i < m; i++) {
+                                    acc[lane][i] = Math.fma(a[i * k + k0 + kk], bv, acc[lane][i]);
+                                }
+                            }
+                        }
+                    }
+                    for (int i = 0; i < m; i++) {
+                        float[] v = new float[32];
+                        for (int lane = 0; lane < 32; lane++) {
+                            v[lane] = acc[lane][i];
+                        }
+                        c[i * n + j] = warpSum(v);
+                        writes[i * n + j]++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** __shfl_down_sync tree of warp_sum_f: lane l adds lane l + offset (its own value past lane 31). */
+    static float warpSum(float[] v) {
+        for (int offset = 16; offset > 0; offset >>= 1) {
+            float[] next = new float[32];
+            for (int l = 0; l < 32; l++) {
+                next[l] = v[l] + (l + offset < 32 ? v[l + offset] : v[l]);
+            }
+            v = next;
+        }
+        return v[0];
+    }
+
     /** sgemm_splitk_sum: planes added in z order. */
     static void sum(float[] partials, int splits, int mn, float[] c) {
         for (int i = 0; i < mn; i++) {
@@ -87,6 +134,25 @@ class GemmKernelPortTest {
         FakeLaunchTarget fake = FakeLaunchTarget.uniform(sms, resident);
         new CudaOps(fake, null).sgemm(nt, m, n, k, fake.alloc(4L * m * k), fake.alloc(4L * n * k),
                 fake.alloc(4L * m * n));
+        Random rnd = new Random(m * 31L + n * 7L + k);
+        float[] a = new float[m * k];
+        float[] b = new float[n * k];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) rnd.nextGaussian();
+        }
+        float[] c = new float[m * n];
+        if (GemmPlan.gemv(nt, m)) {
+            FakeLaunchTarget.Launch g = fake.only(CudaKernel.SGEMV_NT);
+            assertThat(fake.launches).hasSize(1);
+            int[] writes = new int[m * n];
+            gemv(m, n, k, a, b, c, writes, g.gridX());
+            assertThat(writes).containsOnly(1);
+            compare(nt, m, n, k, a, b, c);
+            return;
+        }
         FakeLaunchTarget.Launch g = fake.only(nt ? CudaKernel.SGEMM_NT : CudaKernel.SGEMM_NN);
         int kSlice = ((Number) g.values().get(3)).intValue();
         int splits = g.gridZ();
@@ -100,15 +166,6 @@ class GemmKernelPortTest {
             assertThat(fake.launches).hasSize(1);
         }
 
-        Random rnd = new Random(m * 31L + n * 7L + k);
-        float[] a = new float[m * k];
-        float[] b = new float[n * k];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) rnd.nextGaussian();
-        }
         float[] planes = new float[splits * m * n];
         int[] writes = new int[planes.length];
         tiles(nt, m, n, k, kSlice, a, b, planes, writes, g.gridX(), g.gridY(), splits);
@@ -116,12 +173,15 @@ class GemmKernelPortTest {
             assertThat(writes[e]).as("writes of element %d (m %d n %d k %d, %d splits)", e, m, n, k, splits)
                     .isEqualTo(1);
         }
-        float[] c = new float[m * n];
         if (splits > 1) {
             sum(planes, splits, m * n, c);
         } else {
             System.arraycopy(planes, 0, c, 0, c.length);
         }
+        compare(nt, m, n, k, a, b, c);
+    }
+
+    private static void compare(boolean nt, int m, int n, int k, float[] a, float[] b, float[] c) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double exact = 0;
@@ -151,8 +211,19 @@ class GemmKernelPortTest {
 
     @Test
     void fewTilesAreSplitAlongKAndSummedInOrder() {
-        check(true, 5, 70, 1000, 132, 4);     // 2 tiles: 8 slices of 128
+        check(true, 20, 70, 1000, 132, 4);    // 2 tiles: 8 slices of 128
+        check(false, 5, 70, 1000, 132, 4);
         check(false, 64, 130, 2000, 132, 4);
+    }
+
+    @Test
+    void smallBatchNtProductsTakeTheWarpPerRowGemv() {
+        check(true, 1, 1, 1, 132, 4);
+        check(true, 16, 70, 1300, 132, 5);    // K over two shared slices, a ragged last one
+        check(true, 7, 33, 40, 1, 1);         // one block strides over 5 groups of 8 rows
+        assertThat(GemmPlan.gemv(true, 17)).isFalse();
+        assertThat(GemmPlan.gemv(false, 1)).isFalse();
+        assertThat(GemmPlan.gemvGrid(1056, 660)).isEqualTo(132);
     }
 
     @Test

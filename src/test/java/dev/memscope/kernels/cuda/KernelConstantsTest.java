@@ -51,6 +51,8 @@ class KernelConstantsTest {
     void theGemmTileMatchesTheHost() throws Exception {
         Map<String, String> gemm = defines(Path.of("kernels/gemm.cuh"));
         assertThat(Integer.parseInt(gemm.get("GEMM_TILE"))).isEqualTo(CudaOps.GEMM_TILE);
+        assertThat(Integer.parseInt(gemm.get("GEMM_DEPTH"))).isEqualTo(GemmPlan.DEPTH);
+        assertThat(Integer.parseInt(gemm.get("GEMV_MAX_M"))).isEqualTo(GemmPlan.GEMV_MAX_M);
     }
 
     @Test
