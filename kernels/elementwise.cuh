@@ -4,7 +4,7 @@
 // the same thread, so no pointer here is __restrict__.
 //
 // Launch bounds: block size only. A minimum-blocks hint (MS_MIN_BLOCKS) lets ptxas use up to 64 registers, and it
-// did (44-62), for kernels that need 32-48 without it; fewer registers is more resident blocks per SM.
+// did (40-62), for kernels that need 20-40 without it; fewer registers is more resident blocks per SM.
 //
 // Layout: grid (chunks, samples); block (c, s) walks sample s with a block-stride loop starting at chunk c.
 // The vector form needs n % 4 == 0 (every sample starts 16-byte aligned and no quad straddles two samples);

@@ -97,6 +97,50 @@ class KernelIndexCoverageTest {
         }
     }
 
+    /**
+     * Every batch 1..300 (the element-level test above samples them): on the grid CudaOps launches, the chunks of
+     * flat_partials split a sample's quads into disjoint ranges covering all of them, and the gridDim.y loop
+     * gives every sample to exactly one block row. Per-range arithmetic, so all batches stay cheap.
+     */
+    @Test
+    void everyBatchUpTo300SplitsEverySampleExactly() {
+        for (int[] dev : DEVICES) {
+            for (int batch = 1; batch <= 300; batch++) {
+                for (Shape shape : new Shape[] {new Shape(batch, 4099, 1, 1), new Shape(batch, 4, 64, 64)}) {
+                    FakeLaunchTarget fake = FakeLaunchTarget.uniform(dev[0], dev[1]);
+                    CudaOps ops = new CudaOps(fake, null);
+                    long total = (long) shape.batch() * shape.sampleSize();
+                    ops.squaredDiff(fake.alloc(total * 4), fake.alloc(total * 4), shape, CudaOps.FINISH_SQRT,
+                            fake.alloc(batch * 4L));
+                    FakeLaunchTarget.Launch l = fake.only(CudaKernel.DIFF_NORM_MSE_PARTIALS);
+                    int chunks = (int) value(l, 4);
+                    int[] rows = new int[batch];
+                    for (int by = 0; by < l.gridY(); by++) {
+                        for (int s = by; s < batch; s += l.gridY()) {
+                            rows[s]++;
+                        }
+                    }
+                    assertThat(rows).as("samples per block row, %s", shape).containsOnly(1);
+                    for (int s = 0; s < Math.min(batch, 4); s++) {   // alignment repeats every 4 samples
+                        long start = (long) s * shape.sampleSize();
+                        long[] a = KernelIndexPort.alignedSplit(start, start + shape.sampleSize());
+                        long quads = (a[1] - a[0]) >> 2;
+                        long per = (quads + chunks - 1) / chunks;
+                        long next = 0;
+                        for (int c = 0; c < chunks; c++) {
+                            long qb = Math.min(quads, (long) c * per);
+                            long qe = Math.min(quads, qb + per);
+                            assertThat(qb).as("chunk %d of %d starts where the last ended", c, chunks)
+                                    .isEqualTo(Math.min(next, quads));
+                            next = Math.max(next, qe);
+                        }
+                        assertThat(next).isEqualTo(quads);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertOnceAligned(KernelIndexPort.Visits v, String what) {
         assertThat(v.firstNotOnce()).as("first element not visited exactly once by %s", what).isEqualTo(-1);
         assertThat(v.misaligned).as("first misaligned float4 element of %s", what).isEqualTo(-1);
