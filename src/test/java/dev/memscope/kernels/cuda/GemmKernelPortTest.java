@@ -42,9 +42,9 @@ class GemmKernelPortTest {
                                     float[] av = new float[4];
                                     float[] bv = new float[4];
                                     for (int i = 0; i < 4; i++) {
-                                        int gm = m0 + ty + 16 * i;
+                                        int gm = m0 + 4 * ty + i;
                                         av[i] = gm < m && gk < ke ? a[gm * k + gk] : 0f;
-                                        int gn = n0 + tx + 16 * i;
+                                        int gn = n0 + 4 * tx + i;
                                         bv[i] = gn < n && gk < ke ? (nt ? b[gn * k + gk] : b[gk * n + gn]) : 0f;
                                     }
                                     for (int i = 0; i < 4; i++) {
@@ -55,9 +55,9 @@ class GemmKernelPortTest {
                                 }
                             }
                             for (int i = 0; i < 4; i++) {
-                                int gm = m0 + ty + 16 * i;
+                                int gm = m0 + 4 * ty + i;
                                 for (int j = 0; j < 4; j++) {
-                                    int gn = n0 + tx + 16 * j;
+                                    int gn = n0 + 4 * tx + j;
                                     if (gm < m && gn < n) {
                                         int e = (int) (plane + (long) gm * n + gn);
                                         out[e] = acc[i][j];
