@@ -15,14 +15,25 @@
 
 #define MS_BLOCK 256              // threads per block of every reduction and elementwise kernel
 #define MS_WARPS (MS_BLOCK / 32)
-// Resident blocks per SM asked of ptxas (__launch_bounds__): 4 x 256 threads caps a thread at 64 registers and
-// keeps half the SM's threads in flight, enough 16-byte loads to cover HBM latency. Without an explicit minimum,
-// ptxas picked tighter caps for some kernels and spilled.
+// Resident blocks per SM asked of ptxas (__launch_bounds__) by the heavy kernels (reductions, GEMM): 4 x 256
+// threads caps a thread at 64 registers, which the double accumulators of the per-pixel cosine need without
+// spilling. The light elementwise kernels omit it: with it ptxas used up to the 64-register cap (44-62), without
+// it 20-40, so more of their blocks fit on an SM. The host does not assume either number: it asks the driver
+// (cuOccupancyMaxActiveBlocksPerMultiprocessor) per kernel, and OccupancyCheckTest checks the ptxas log.
 #define MS_MIN_BLOCKS 4
 #define MS_FINISH 32              // threads per block of the second-stage (finish) kernels: one warp per sample
 #define MS_COSINE_EPS 1e-8        // ScoreKernels.COSINE_EPS: clamp on each vector norm
 
 __device__ __forceinline__ double warp_sum(double v) {
+#pragma unroll
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v += __shfl_down_sync(0xffffffffu, v, offset);
+    }
+    return v;
+}
+
+// The float form of warp_sum, for the GEMV (float accumulation like the tiled GEMM); same fixed tree.
+__device__ __forceinline__ float warp_sum_f(float v) {
 #pragma unroll
     for (int offset = 16; offset > 0; offset >>= 1) {
         v += __shfl_down_sync(0xffffffffu, v, offset);

@@ -3,6 +3,9 @@
 // bit-identical to the scalar backend. The output may alias an input: every element is read and then written by
 // the same thread, so no pointer here is __restrict__.
 //
+// Launch bounds: block size only. A minimum-blocks hint (MS_MIN_BLOCKS) lets ptxas use up to 64 registers, and it
+// did (40-62), for kernels that need 20-40 without it; fewer registers is more resident blocks per SM.
+//
 // Layout: grid (chunks, samples); block (c, s) walks sample s with a block-stride loop starting at chunk c.
 // The vector form needs n % 4 == 0 (every sample starts 16-byte aligned and no quad straddles two samples);
 // other sizes take the scalar form. A thread that writes a non-finite value sets *nonfinite = 1 (the flag is
@@ -22,16 +25,22 @@ template <bool VEC>
 __device__ __forceinline__ void cfg_body(const float* eps_u, const float* eps_c, const float* scale, int batch,
                                          long long n, float* out, int* nonfinite) {
     bool bad = false;
-    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    // Indices within a sample are 32-bit: the host's Shape keeps a sample below 2^31 floats, and an unsigned
+    // index plus a stride of one wave of threads stays below 2^32. Only the sample's base offset needs 64 bits.
+    const unsigned per = (unsigned) n;
+    const unsigned stride = gridDim.x * MS_BLOCK;
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {
         const float k = scale[s];
         const long long start = (long long) s * n;
+        const float* us = eps_u + start;
+        const float* cs = eps_c + start;
+        float* os = out + start;
         if (VEC) {
-            const long long quads = n >> 2;
-            const float4* u4 = reinterpret_cast<const float4*>(eps_u + start);
-            const float4* c4 = reinterpret_cast<const float4*>(eps_c + start);
-            float4* o4 = reinterpret_cast<float4*>(out + start);
-            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
+            const unsigned quads = per >> 2;
+            const float4* u4 = reinterpret_cast<const float4*>(us);
+            const float4* c4 = reinterpret_cast<const float4*>(cs);
+            float4* o4 = reinterpret_cast<float4*>(os);
+            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
                 const float4 u = u4[i];
                 const float4 c = c4[i];
                 float4 r;
@@ -43,10 +52,10 @@ __device__ __forceinline__ void cfg_body(const float* eps_u, const float* eps_c,
                 o4[i] = r;
             }
         } else {
-            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < n; i += stride) {
-                const float r = cfg_one(eps_u[start + i], eps_c[start + i], k);
+            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < per; i += stride) {
+                const float r = cfg_one(us[i], cs[i], k);
                 bad |= !isfinite(r);
-                out[start + i] = r;
+                os[i] = r;
             }
         }
     }
@@ -55,13 +64,13 @@ __device__ __forceinline__ void cfg_body(const float* eps_u, const float* eps_c,
     }
 }
 
-extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
 cfg_vec(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
         int* nonfinite) {
     cfg_body<true>(eps_u, eps_c, scale, batch, n, out, nonfinite);
 }
 
-extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
 cfg_scalar(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
            int* nonfinite) {
     cfg_body<false>(eps_u, eps_c, scale, batch, n, out, nonfinite);
@@ -89,20 +98,27 @@ __device__ __forceinline__ void amg_body(const float* eps_u, const float* eps_c,
                                          const float* guide, const float* dedup, const float* dissim, int batch,
                                          long long n, float* out, int* nonfinite) {
     bool bad = false;
-    const long long stride = (long long) gridDim.x * MS_BLOCK;
+    // 32-bit indices within a sample, as in cfg_body.
+    const unsigned per = (unsigned) n;
+    const unsigned stride = gridDim.x * MS_BLOCK;
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {
         const float kg = guide[s];
         const float kn = HAS_N ? dedup[s] : 0.0f;
         const float kd = HAS_G ? dissim[s] : 0.0f;
         const long long start = (long long) s * n;
+        const float* us = eps_u + start;
+        const float* cs = eps_c + start;
+        const float* ns = HAS_N ? eps_n + start : eps_n;
+        const float* gs = HAS_G ? g + start : g;
+        float* os = out + start;
         if (VEC) {
-            const long long quads = n >> 2;
-            const float4* u4 = reinterpret_cast<const float4*>(eps_u + start);
-            const float4* c4 = reinterpret_cast<const float4*>(eps_c + start);
-            const float4* n4 = reinterpret_cast<const float4*>(eps_n + start);
-            const float4* g4 = reinterpret_cast<const float4*>(g + start);
-            float4* o4 = reinterpret_cast<float4*>(out + start);
-            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
+            const unsigned quads = per >> 2;
+            const float4* u4 = reinterpret_cast<const float4*>(us);
+            const float4* c4 = reinterpret_cast<const float4*>(cs);
+            const float4* n4 = reinterpret_cast<const float4*>(ns);
+            const float4* g4 = reinterpret_cast<const float4*>(gs);
+            float4* o4 = reinterpret_cast<float4*>(os);
+            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
                 const float4 u = u4[i];
                 const float4 c = c4[i];
                 float4 nv = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
@@ -122,13 +138,12 @@ __device__ __forceinline__ void amg_body(const float* eps_u, const float* eps_c,
                 o4[i] = r;
             }
         } else {
-            for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < n; i += stride) {
-                const long long e = start + i;
-                const float nv = HAS_N ? eps_n[e] : 0.0f;
-                const float gv = HAS_G ? g[e] : 0.0f;
-                const float r = amg_one<HAS_N, HAS_G>(eps_u[e], eps_c[e], nv, gv, kg, kn, kd);
+            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < per; i += stride) {
+                const float nv = HAS_N ? ns[i] : 0.0f;
+                const float gv = HAS_G ? gs[i] : 0.0f;
+                const float r = amg_one<HAS_N, HAS_G>(us[i], cs[i], nv, gv, kg, kn, kd);
                 bad |= !isfinite(r);
-                out[e] = r;
+                os[i] = r;
             }
         }
     }
@@ -139,7 +154,7 @@ __device__ __forceinline__ void amg_body(const float* eps_u, const float* eps_c,
 
 // amg_{vec,scalar}_n{0,1}_g{0,1}: the eight combinations of layout and optional terms.
 #define MS_AMG(NAME, VEC, HAS_N, HAS_G)                                                                          \
-    extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)                                                       \
+    extern "C" __global__ void __launch_bounds__(MS_BLOCK)                                                       \
     NAME(const float* eps_u, const float* eps_c, const float* eps_n, const float* g, const float* guide,         \
          const float* dedup, const float* dissim, int batch, long long n, float* out, int* nonfinite) {          \
         amg_body<VEC, HAS_N, HAS_G>(eps_u, eps_c, eps_n, g, guide, dedup, dissim, batch, n, out, nonfinite);     \
@@ -157,7 +172,7 @@ MS_AMG(amg_scalar_n1_g1, false, true, true)
 // out = alpha*x + beta*y over the whole flat tensor (the DDIM step and every conversion), with alpha and beta
 // rounded to float on the host. A 1-D grid strides over the whole quads; the last total % 4 elements go to the
 // first threads of the grid.
-extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
 ddimStep_convert_linear(const float* x, const float* y, float alpha, float beta, long long total, float* out,
                    int* nonfinite) {
     bool bad = false;
@@ -190,7 +205,7 @@ ddimStep_convert_linear(const float* x, const float* y, float alpha, float beta,
 }
 
 // Device-to-device copy of whole quads: the bandwidth probe the timings are compared with.
-extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(MS_BLOCK)
 copy_quads(const float4* __restrict__ src, float4* __restrict__ dst, long long quads) {
     const long long stride = (long long) gridDim.x * MS_BLOCK;
     for (long long i = (long long) blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {

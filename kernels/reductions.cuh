@@ -51,22 +51,24 @@ template <class Acc>
 __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const float* __restrict__ y,
                                               int batch, long long n, int chunks, double* __restrict__ partials) {
     __shared__ double scratch[MS_WARPS];
-    const int chunk = blockIdx.x;
+    const unsigned chunk = blockIdx.x;
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {
         const long long start = (long long) s * n;
         const long long end = start + n;
         long long a0;
         long long a1;
         aligned_split(start, end, a0, a1);
-        const long long quads = (a1 - a0) >> 2;
-        const long long per = (quads + chunks - 1) / chunks;
-        const long long qb = min(quads, (long long) chunk * per);
-        const long long qe = min(quads, qb + per);
+        // Within a sample, 32-bit: a sample holds fewer than 2^31 floats (the host's Shape), so its quad count,
+        // head and tail lengths fit, and an unsigned counter plus MS_BLOCK cannot wrap.
+        const unsigned quads = (unsigned) ((a1 - a0) >> 2);
+        const unsigned per = (quads + chunks - 1) / chunks;
+        const unsigned qb = min(quads, chunk * per);
+        const unsigned qe = min(quads, qb + per);
         const float4* x4 = reinterpret_cast<const float4*>(x + a0);
         const float4* y4 = reinterpret_cast<const float4*>(y + a0);
         Acc acc;
 #pragma unroll 2
-        for (long long q = qb + threadIdx.x; q < qe; q += MS_BLOCK) {
+        for (unsigned q = qb + threadIdx.x; q < qe; q += MS_BLOCK) {
             const float4 p = __ldg(x4 + q);
             const float4 r = __ldg(y4 + q);
             acc.add(p.x, r.x);
@@ -75,11 +77,13 @@ __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const
             acc.add(p.w, r.w);
         }
         if (chunk == 0) {
-            for (long long i = start + threadIdx.x; i < a0; i += MS_BLOCK) {
-                acc.add(__ldg(x + i), __ldg(y + i));
+            const unsigned head = (unsigned) (a0 - start);
+            const unsigned tail = (unsigned) (end - a1);
+            for (unsigned i = threadIdx.x; i < head; i += MS_BLOCK) {
+                acc.add(__ldg(x + start + i), __ldg(y + start + i));
             }
-            for (long long i = a1 + threadIdx.x; i < end; i += MS_BLOCK) {
-                acc.add(__ldg(x + i), __ldg(y + i));
+            for (unsigned i = threadIdx.x; i < tail; i += MS_BLOCK) {
+                acc.add(__ldg(x + a1 + i), __ldg(y + a1 + i));
             }
         }
         acc.store(partials + ((long long) s * chunks + chunk) * Acc::WIDTH, scratch);
@@ -116,6 +120,9 @@ __device__ __forceinline__ double second_of_pair(float p, float q) {
 // Sample s holds channel c's plane at [s*C*P + c*P, ... + P). A work unit is one pixel (VEC false) or four
 // neighbouring pixels read as float4 from each plane (VEC true, which requires P % 4 == 0 so that every plane
 // starts 16-byte aligned). Units are split into `chunks` equal runs; the partial is the sum of the cosines.
+// The channel loop is unrolled (2 float4 pairs, 4 float pairs: what fits in 64 and 40 registers without spills)
+// so a thread has that many loads in flight instead of one dependent round trip per channel. The host picks the
+// scalar form when the float4 form would not fill a wave (batch 1-16 of [4, 64, 64]): four times the blocks.
 template <int MODE, bool VEC>
 __device__ __forceinline__ void pixel_cosine_partials(const float* __restrict__ p, const float* __restrict__ q,
                                                       int batch, int channels, int pixels, int chunks,
@@ -138,7 +145,7 @@ __device__ __forceinline__ void pixel_cosine_partials(const float* __restrict__ 
                 double yy[4] = {0.0, 0.0, 0.0, 0.0};
                 const float4* pc = p4 + u;
                 const float4* qc = q4 + u;
-#pragma unroll 1
+#pragma unroll 2
                 for (int c = 0; c < channels; ++c, pc += units, qc += units) {
                     const float4 a = __ldg(pc);
                     const float4 b = __ldg(qc);
@@ -167,7 +174,7 @@ __device__ __forceinline__ void pixel_cosine_partials(const float* __restrict__ 
                 double yy = 0.0;
                 const float* pc = ps + u;
                 const float* qc = qs + u;
-#pragma unroll 1
+#pragma unroll 4
                 for (int c = 0; c < channels; ++c, pc += units, qc += units) {
                     const float pv = __ldg(pc);
                     const double x = pv;
@@ -199,6 +206,51 @@ MS_PIXEL_COSINE(guidanceAlignment_qMinusP_vec, Q_MINUS_P, true)
 MS_PIXEL_COSINE(guidanceAlignment_qMinusP_scalar, Q_MINUS_P, false)
 MS_PIXEL_COSINE(guidanceAlignment_pMinusQ_vec, P_MINUS_Q, true)
 MS_PIXEL_COSINE(guidanceAlignment_pMinusQ_scalar, P_MINUS_Q, false)
+
+// Few pixels, many channels ([B, 4099, 1, 1]): one block per (pixel, sample) sums over the channels with all its
+// threads and a fixed block-wide tree, instead of one thread walking C channels while the rest of its block idles.
+// The partial of (s, pixel) is that pixel's cosine, at partials[s * pixels + pixel]; stage two adds a sample's
+// pixels in order. Within a sample the offsets are 32-bit (channels * pixels < 2^31).
+template <int MODE>
+__device__ __forceinline__ void pixel_cosine_channels(const float* __restrict__ p, const float* __restrict__ q,
+                                                      int batch, int channels, int pixels,
+                                                      double* __restrict__ partials) {
+    __shared__ double scratch[MS_WARPS];
+    const unsigned pixel = blockIdx.x;
+    const unsigned plane = (unsigned) pixels;
+    for (int s = blockIdx.y; s < batch; s += gridDim.y) {
+        const float* ps = p + (long long) s * channels * pixels + pixel;
+        const float* qs = q + (long long) s * channels * pixels + pixel;
+        double dot = 0.0;
+        double xx = 0.0;
+        double yy = 0.0;
+        for (unsigned c = threadIdx.x; c < (unsigned) channels; c += MS_BLOCK) {
+            const float pv = __ldg(ps + c * plane);
+            const double x = pv;
+            const double y = second_of_pair<MODE>(pv, __ldg(qs + c * plane));
+            dot = fma(x, y, dot);
+            xx = fma(x, x, xx);
+            yy = fma(y, y, yy);
+        }
+        dot = block_sum(dot, scratch);
+        xx = block_sum(xx, scratch);
+        yy = block_sum(yy, scratch);
+        if (threadIdx.x == 0) {
+            partials[(long long) s * pixels + pixel] = clamped_cosine(dot, xx, yy);
+        }
+    }
+}
+
+#define MS_PIXEL_COSINE_CHANNELS(NAME, MODE)                                                                       \
+    extern "C" __global__ void __launch_bounds__(MS_BLOCK)                                                         \
+    NAME(const float* __restrict__ p, const float* __restrict__ q, int batch, int channels, int pixels,            \
+         double* __restrict__ partials) {                                                                         \
+        pixel_cosine_channels<MODE>(p, q, batch, channels, pixels, partials);                                     \
+    }
+
+MS_PIXEL_COSINE_CHANNELS(pixelCosine_plain_channels, PLAIN)
+MS_PIXEL_COSINE_CHANNELS(guidanceAlignment_qMinusP_channels, Q_MINUS_P)
+MS_PIXEL_COSINE_CHANNELS(guidanceAlignment_pMinusQ_channels, P_MINUS_Q)
 
 // ---- stage two ---------------------------------------------------------------------------------------------------
 

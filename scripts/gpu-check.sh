@@ -2,8 +2,10 @@
 # Run inside a folder made by scripts/gpu-bundle.sh, on a machine with an NVIDIA driver and GPU (no Java needed):
 #   1. says which device and driver it found (or why CUDA cannot run here: then exits 3),
 #   2. runs the golden checks on the cuda backend,
-#   3. measures the copy bandwidth with our copy kernel and times every kernel at batch 1, 16, 64, 256 of
-#      [4, 64, 64] on device-resident buffers (median, GB/s of compulsory traffic, % of copy bandwidth),
+#   3. measures the HBM copy bandwidth with our copy kernel and times every kernel at batch 1, 16, 64, 256 of
+#      [4, 64, 64] on device-resident buffers, two figures each: L2-resident (same buffers every launch) and HBM
+#      (launches rotate through copies of the buffers that evict L2 in between; % of the copy bandwidth); the
+#      non-finite flag's memset is timed on its own line, and the blocks per SM of every kernel are printed,
 #   4. runs the CUDA JMH suite (KernelBench -p backend=cuda, CudaResidentBench) into results/*.json.
 # Exit: 0 all passed, 1 a golden check, the timing or JMH failed, 3 no usable CUDA driver/device.
 set -uo pipefail
@@ -26,7 +28,7 @@ if ! "$java" "${flags[@]}" -jar "$here/memscope.jar" golden check --backend cuda
   echo "gpu-check: golden check FAILED" >&2
   status=1
 fi
-echo "== kernel timings (device-resident, CUDA events)"
+echo "== kernel timings (device-resident, CUDA events; L2-resident and HBM figures)"
 if ! "$java" "${flags[@]}" -cp "$here/memscope.jar" dev.memscope.kernels.cuda.CudaKernelTimer \
     --reps "${REPS:-50}" --batches 1,16,64,256 --image 4,64,64; then
   echo "gpu-check: kernel timing FAILED" >&2

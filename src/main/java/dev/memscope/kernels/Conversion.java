@@ -21,7 +21,7 @@ public enum Conversion {
     }
 
     /** Whether abar must be strictly below 1 (division by sqrt(1 - abar)). */
-    boolean needsNoise() {
+    public boolean needsNoise() {
         return this == X0_TO_EPS;
     }
 

@@ -27,6 +27,8 @@ public final class CudaAvailability {
 
     private static boolean probed;
     private static String reason;
+    /** The context the probe opened, until {@link CudaContext#open()} takes it. */
+    private static CudaContext probeContext;
 
     private CudaAvailability() {
     }
@@ -38,6 +40,13 @@ public final class CudaAvailability {
             probed = true;
         }
         return reason;
+    }
+
+    /** The context the successful probe opened (module loaded), once; null after that or if none. */
+    static synchronized CudaContext takeProbeContext() {
+        CudaContext c = probeContext;
+        probeContext = null;
+        return c;
     }
 
     /** Whether this jar was built with nvcc (holds the fatbin), independent of any driver. */
@@ -91,15 +100,24 @@ public final class CudaAvailability {
             }
             int[] major = new int[1];
             int[] minor = new int[1];
-            JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-                    device);
-            JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-                    device);
+            rc = JCudaDriver.cuDeviceGetAttribute(major,
+                    CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+            if (rc == CUresult.CUDA_SUCCESS) {
+                rc = JCudaDriver.cuDeviceGetAttribute(minor,
+                        CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+            }
+            if (rc != CUresult.CUDA_SUCCESS) {
+                // unchecked, a failed query left 0.0 and the message below blamed the device's age
+                return "cuDeviceGetAttribute(compute capability) failed: " + CUresult.stringFor(rc);
+            }
             if (major[0] < MIN_COMPUTE_MAJOR) {
                 return "device 0 has compute capability " + major[0] + "." + minor[0]
                         + "; the kernels are built for 8.0 and newer (sm_80, sm_90, compute_90 PTX)";
             }
-            try (CudaContext ignored = CudaContext.open()) {
+            try {
+                // kept for the first backend that opens a context: closing it would release the primary context
+                // and unload the module, which that backend would then load a second time
+                probeContext = CudaContext.openNew();
                 return null;
             } catch (CudaCallException e) {
                 return "cannot load the kernels on device 0: " + e.getMessage();

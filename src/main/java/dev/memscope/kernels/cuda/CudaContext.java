@@ -13,11 +13,14 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -38,7 +41,7 @@ import jcuda.driver.CUstream_flags;
  * Every driver call is checked. Driver calls bind to the calling thread's current context, so each public entry
  * point calls {@link #makeCurrent()} first.
  */
-final class CudaContext implements AutoCloseable {
+final class CudaContext implements LaunchTarget, AutoCloseable {
     /** Threads per block of every reduction and elementwise kernel (MS_BLOCK in kernels/common.cuh). */
     static final int BLOCK = 256;
     /** Threads per block of the finish kernels (MS_FINISH). */
@@ -51,12 +54,16 @@ final class CudaContext implements AutoCloseable {
     final CUmodule module = new CUmodule();
     final CUstream stream = new CUstream();
     final int multiprocessors;
+    /** L2 cache size in bytes (50 MiB on H100 and H200): the timer rotates buffers past it. */
+    final long l2Bytes;
     final int computeMajor;
     final int computeMinor;
     final String deviceName;
     final int driverVersion;
 
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Blocks per SM of each kernel, from the driver's occupancy calculator, queried once when the module loads. */
+    private final Map<CudaKernel, Integer> resident = new EnumMap<>(CudaKernel.class);
     private boolean retained;
     private boolean moduleLoaded;
     private boolean streamCreated;
@@ -68,6 +75,7 @@ final class CudaContext implements AutoCloseable {
         try {
             makeCurrent();
             multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+            l2Bytes = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);
             computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
             computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
             byte[] name = new byte[256];
@@ -84,8 +92,8 @@ final class CudaContext implements AutoCloseable {
                     "cuModuleLoadData(" + CudaAvailability.FATBIN_RESOURCE + ") on device 0 (compute "
                             + computeMajor + "." + computeMinor + ")");
             moduleLoaded = true;
-            for (String kernel : CudaOps.KERNELS) {
-                function(kernel);
+            for (CudaKernel kernel : CudaKernel.values()) {
+                resident.put(kernel, occupancy(kernel));
             }
             check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             streamCreated = true;
@@ -95,8 +103,17 @@ final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** Retains device 0's primary context, loads the kernels and creates the stream (all undone on failure). */
+    /**
+     * Device 0's primary context with the kernels loaded and a stream: the one the availability probe opened if
+     * nobody took it yet (so the module is loaded once per process in the common case), else a new one.
+     */
     static CudaContext open() {
+        CudaContext probed = CudaAvailability.takeProbeContext();
+        return probed != null ? probed : openNew();
+    }
+
+    /** Retains device 0's primary context, loads the kernels and creates the stream (all undone on failure). */
+    static CudaContext openNew() {
         return new CudaContext();
     }
 
@@ -112,11 +129,56 @@ final class CudaContext implements AutoCloseable {
         });
     }
 
+    /**
+     * Looks the kernel up (a missing entry fails here, at load) and asks the driver how many of its blocks fit on
+     * one SM with the registers and shared memory ptxas gave it. Zero means the kernel cannot launch at its block
+     * size at all, which is a build error, so it throws.
+     */
+    private int occupancy(CudaKernel kernel) {
+        int[] blocks = new int[1];
+        check(cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, function(kernel.entry()), kernel.block(), 0),
+                "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + kernel.entry() + ", " + kernel.block() + ")");
+        if (blocks[0] < 1) {
+            throw new IllegalStateException("kernel " + kernel.entry() + " cannot run " + kernel.block()
+                    + "-thread blocks on " + deviceName + " (occupancy calculator: 0 blocks per SM)");
+        }
+        return blocks[0];
+    }
+
+    @Override
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    @Override
+    public int residentBlocks(CudaKernel kernel) {
+        return resident.get(kernel);
+    }
+
+    /** Every kernel's blocks per SM, in table order, for reports (CudaKernelTimer prints them). */
+    Map<CudaKernel, Integer> residency() {
+        return java.util.Collections.unmodifiableMap(resident);
+    }
+
     /** Enqueues a kernel on the stream; {@code sizes} describes the problem for the error message. */
-    void launch(String kernel, int gridX, int gridY, int block, Pointer params, Supplier<String> sizes) {
-        int rc = cuLaunchKernel(function(kernel), gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
-        check(rc, () -> "launch of kernel " + kernel + " (grid " + gridX + "x" + gridY + ", block " + block
-                + ") for " + sizes.get());
+    @Override
+    public void launch(KernelArgs args, int gridX, int gridY, int gridZ, Supplier<String> sizes) {
+        CudaKernel kernel = args.kernel();
+        Pointer params = args.pack();
+        int block = kernel.block();
+        int rc = cuLaunchKernel(function(kernel.entry()), gridX, gridY, gridZ, block, 1, 1, 0, stream, params, null);
+        check(rc, () -> "launch of kernel " + kernel.entry() + " (grid " + gridX + "x" + gridY + "x" + gridZ
+                + ", block " + block + ") for " + sizes.get());
+    }
+
+    @Override
+    public Scratch scratch(String name) {
+        return new DeviceBuffer(this, name);
+    }
+
+    @Override
+    public void zeroInt(CUdeviceptr p, String what) {
+        check(cuMemsetD32Async(p, 0, 1, stream), "cuMemsetD32Async of " + what);
     }
 
     /** Waits for everything enqueued; a kernel fault surfaces here, named by {@code what}. */

@@ -8,8 +8,10 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@link Gemm} on the device with the tiled kernels of {@code kernels/gemm.cuh} (cuBLAS cannot load next to a
  * CUDA 13 driver). Each call uploads A and B, multiplies and downloads C through the same reusable buffers and
- * pinned staging as {@link CudaKernels}. Float accumulation in k order per thread, so results differ from a
- * double product by at most about {@code k * 2^-24 * sum |a||b|}. Not thread-safe.
+ * pinned staging as {@link CudaKernels}. Float accumulation in k order per thread; a product with few output
+ * tiles is split along K ({@link GemmPlan}) and the slices' partial sums are added in a fixed order, so results
+ * are deterministic and differ from a double product by at most about {@code k * 2^-24 * sum |a||b|}.
+ * Not thread-safe.
  */
 public final class CudaGemm implements Gemm {
 
@@ -20,6 +22,10 @@ public final class CudaGemm implements Gemm {
     private final DeviceBuffer b;
     private final DeviceBuffer c;
     private boolean closed;
+    /** Operands promised constant ({@link #keepResident}), by identity: uploaded on first use, then reused. */
+    private final java.util.IdentityHashMap<float[], DeviceBuffer> resident = new java.util.IdentityHashMap<>();
+    private final java.util.Set<float[]> uploaded = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
 
     /** @throws IllegalStateException when CUDA cannot run here, with {@link CudaAvailability}'s reason */
     public CudaGemm() {
@@ -76,10 +82,19 @@ public final class CudaGemm implements Gemm {
         ctx.makeCurrent();
         Supplier<String> what = () -> op + " m=" + m + ", n=" + n + ", k=" + k;
         CUdeviceptr da = a.ensure((long) m * k * Float.BYTES);
-        CUdeviceptr db = b.ensure((long) n * k * Float.BYTES);
+        CUdeviceptr db = resident.containsKey(hb) ? null : b.ensure((long) n * k * Float.BYTES);
         CUdeviceptr dc = c.ensure((long) m * n * Float.BYTES);
         staging.upload(ha, 0, m * k, da, what);
-        staging.upload(hb, 0, n * k, db, what);
+        DeviceBuffer kept = resident.get(hb);
+        if (kept != null) {
+            // the whole array, once: the same matrix serves NT (n x k) and NN (k x n) products of any size
+            db = kept.ensure((long) hb.length * Float.BYTES);
+            if (uploaded.add(hb)) {
+                staging.upload(hb, 0, hb.length, db, what);
+            }
+        } else {
+            staging.upload(hb, 0, n * k, db, what);
+        }
         ops.sgemm(nt, m, n, k, da, db, dc);
         staging.download(dc, hc, 0, m * n, what);
     }
@@ -92,6 +107,19 @@ public final class CudaGemm implements Gemm {
             throw new IllegalArgumentException(op + ": matrix " + name + " (" + dims + ") needs " + size
                     + " floats but the array holds " + array.length);
         }
+    }
+
+    @Override
+    public void keepResident(float[] matrix) {
+        if (matrix == null) {
+            throw new IllegalArgumentException("keepResident: matrix is null");
+        }
+        if (closed) {
+            throw new IllegalStateException("this cuda Gemm has been closed");
+        }
+        // a repeated promise re-uploads: the caller may have changed the array in between
+        uploaded.remove(matrix);
+        resident.computeIfAbsent(matrix, x -> new DeviceBuffer(ctx, "resident gemm operand"));
     }
 
     /** The device this runs on. */
@@ -113,6 +141,9 @@ public final class CudaGemm implements Gemm {
         a.close();
         b.close();
         c.close();
+        resident.values().forEach(DeviceBuffer::close);
+        resident.clear();
+        uploaded.clear();
         ops.close();
         staging.close();
         ctx.close();

@@ -2,6 +2,8 @@ package dev.memscope.kernels.cuda;
 
 import static dev.memscope.kernels.cuda.CudaCallException.check;
 import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
@@ -15,51 +17,71 @@ import java.util.Map;
 
 import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 
 /**
  * Times every CUDA kernel on device-resident buffers with CUDA events (no transfers, no JVM in the measured
- * interval) and compares each with the device's copy bandwidth measured by our own copy kernel. Used by
- * {@code scripts/gpu-check.sh} on GPU machines that have no JMH; the JMH suite measures the same kernels through
- * {@link ResidentKernels} with wall-clock time.
- *
- * <p>For each operation and batch: the median over {@code --reps} launches of the event time, the compulsory
- * traffic (every input read once, every output written once) divided by that time, and that rate as a percentage
- * of the copy kernel's rate (read + write bytes over time, on a buffer much larger than the L2 cache).
+ * interval) and gives two figures per kernel and batch, named as such (see {@link TimingPlan}):
+ * <ul>
+ *   <li><b>L2-resident</b>: the same buffers every launch; inputs that fit in L2 are read from the cache after the
+ *       first launch, so this is cache bandwidth for small batches;</li>
+ *   <li><b>HBM</b>: launches rotate through enough copies of the buffers to evict L2 between two uses of one
+ *       copy, so inputs come from device memory; this one is compared with the copy kernel's bandwidth
+ *       (measured on a buffer far larger than L2).</li>
+ * </ul>
+ * Each figure is the median over {@code --reps} launches of the event time, and the compulsory traffic (every
+ * input read once, every output written once) over that time. The elementwise kernels' non-finite flag is
+ * cleared outside the timed interval (once per round) and its memset is timed on its own row, since every
+ * checked cfg/amg/linear call pays it once. Used by {@code scripts/gpu-check.sh}.
  *
  * <pre>java -cp memscope.jar dev.memscope.kernels.cuda.CudaKernelTimer [--probe] [--reps N] [--batches 1,16,64,256]
  *     [--image C,H,W]</pre>
  * Exit codes: 0 done, 2 bad arguments, 3 CUDA unavailable (the reason is printed).
  */
-public final class CudaKernelTimer {
+public final class CudaKernelTimer implements AutoCloseable {
 
     /** A copy buffer far larger than any L2 (50 MiB on H100) so the probe measures HBM, not cache. */
     private static final Shape COPY_SHAPE = new Shape(1, 1, 8192, 8192);
     private static final int WARMUP = 5;
+    /** Device memory the HBM rotation may use for its copies of the buffers. */
+    private static final long MAX_POOL_BYTES = 4L << 30;
+    /** Tensors per buffer set: four inputs (a, b, c, d) and an output. */
+    private static final int TENSORS = 5;
 
     /** Launches timed per round; the busy copies in front of a round outlast the host's enqueueing of it. */
     private static final int ROUND = 8;
 
     private final ResidentKernels r;
+    private final CudaOps ops;
     private final CudaContext ctx;
     private final int reps;
     private final CUevent[] events = new CUevent[ROUND + 1];
+    private int eventsCreated;
     private final DeviceTensor busySrc;
     private final DeviceTensor busyDst;
 
     private CudaKernelTimer(ResidentKernels r, int reps) {
         this.r = r;
-        this.ctx = r.ops().context();
+        this.ops = r.ops();
+        this.ctx = ops.context();
         this.reps = reps;
-        for (int i = 0; i < events.length; i++) {
-            events[i] = new CUevent();
-            check(cuEventCreate(events[i], CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+        try {
+            for (int i = 0; i < events.length; i++) {
+                events[i] = new CUevent();
+                check(cuEventCreate(events[i], CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+                eventsCreated++;
+            }
+            busySrc = r.allocate(COPY_SHAPE);
+            busyDst = r.allocate(COPY_SHAPE);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        busySrc = r.allocate(COPY_SHAPE);
-        busyDst = r.allocate(COPY_SHAPE);
     }
 
     public static void main(String[] args) {
@@ -97,78 +119,139 @@ public final class CudaKernelTimer {
             if (probe) {
                 return;
             }
-            CudaKernelTimer timer = new CudaKernelTimer(kernels.resident(), reps);
-            timer.run(batches, image);
+            try (CudaKernelTimer timer = new CudaKernelTimer(kernels.resident(), reps)) {
+                timer.run(batches, image);
+            }
         }
     }
 
     private void run(int[] batches, int[] image) {
+        System.out.printf(Locale.ROOT, "L2 cache: %d MiB; blocks per SM (occupancy query) x %d SMs:%n",
+                ctx.l2Bytes >> 20, ctx.multiprocessors);
+        for (Map.Entry<CudaKernel, Integer> e : ctx.residency().entrySet()) {
+            System.out.printf(Locale.ROOT, "  %-34s %2d blocks of %d threads%n", e.getKey().entry(), e.getValue(),
+                    e.getKey().block());
+        }
         double copyGbs = copyBandwidth();
-        System.out.printf(Locale.ROOT, "copy bandwidth: %.1f GB/s (copy_quads, %d MiB read + written, median of %d)%n",
-                copyGbs, 2 * COPY_SHAPE.size() * 4L >> 20, reps);
+        System.out.printf(Locale.ROOT, "HBM copy bandwidth: %.1f GB/s (copy_quads, %d MiB read + written, median of "
+                + "%d)%n", copyGbs, 2 * COPY_SHAPE.size() * 4L >> 20, reps);
+        double memsetUs = time(set -> ops.clearFlag(), 1) * 1e3;
+        System.out.printf(Locale.ROOT, "non-finite flag memset (paid once per checked cfg/amg/linear call, not in "
+                + "the rows below): %.2f us%n", memsetUs);
         System.out.println();
-        System.out.println("| kernel | batch | median us | GB/s | % of copy |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| kernel | batch | L2-resident us | L2-resident GB/s | HBM us | HBM GB/s | HBM % of copy "
+                + "| HBM copies |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int batch : batches) {
             Shape shape = new Shape(batch, image[0], image[1], image[2]);
             for (Map.Entry<String, Measured> e : measureAll(shape).entrySet()) {
                 Measured m = e.getValue();
-                double gbs = m.bytes / (m.millis * 1e-3) / 1e9;
-                System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.1f |%n", e.getKey(), batch,
-                        m.millis * 1e3, gbs, 100 * gbs / copyGbs);
+                double l2Gbs = m.bytes / (m.l2Millis * 1e-3) / 1e9;
+                double hbmGbs = m.bytes / (m.hbmMillis * 1e-3) / 1e9;
+                System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f | %.1f | %.1f | %d%s |%n", e.getKey(),
+                        batch, m.l2Millis * 1e3, l2Gbs, m.hbmMillis * 1e3, hbmGbs, 100 * hbmGbs / copyGbs, m.copies,
+                        m.evicts ? "" : " (partly cached)");
             }
         }
         System.out.println();
         gemm(1024, 1024, 1024);
         gemm(4096, 1024, 64);
+        gemm(64, 1056, 4096);
     }
 
-    private record Measured(double millis, long bytes) {
+    private record Measured(double l2Millis, double hbmMillis, long bytes, int copies, boolean evicts) {
+    }
+
+    /** A launch on buffer set {@code set} of the rotation. */
+    private interface Op {
+        void run(int set);
     }
 
     private Map<String, Measured> measureAll(Shape shape) {
         long n = shape.size();
+        long tensorBytes = TimingPlan.aligned(n * Float.BYTES);
+        long setBytes = TENSORS * tensorBytes;
+        // the lightest launches read two inputs: rotate enough copies that even they evict L2 in between
+        long touched = 2 * n * Float.BYTES;
+        int copies = TimingPlan.rotation(touched, setBytes, ctx.l2Bytes, MAX_POOL_BYTES);
+        boolean evicts = TimingPlan.evicts(copies, touched, ctx.l2Bytes);
         long in2 = 2 * n * Float.BYTES + shape.batch() * 4L;
         long io3 = 3 * n * Float.BYTES;
         Map<String, Measured> out = new LinkedHashMap<>();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
-            DeviceTensor a = own(owned, r.upload(TensorF32.gaussian(shape, 1)));
-            DeviceTensor b = own(owned, r.upload(TensorF32.gaussian(shape, 2)));
-            DeviceTensor c = own(owned, r.upload(TensorF32.gaussian(shape, 3)));
-            DeviceTensor d = own(owned, r.upload(TensorF32.gaussian(shape, 4)));
-            DeviceTensor o = own(owned, r.allocate(shape));
-            DeviceVector v = own(owned, r.allocateVector(shape.batch()));
-            float[] ones = new float[shape.batch()];
-            Arrays.fill(ones, 0.5f);
-            DeviceVector scale = own(owned, r.upload(ones));
-            out.put("diffNorm", new Measured(time(() -> r.diffNorm(a, b, v)), in2));
-            out.put("mse", new Measured(time(() -> r.mse(a, b, v)), in2));
-            out.put("pixelCosine", new Measured(time(() -> r.pixelCosine(a, b, v)), in2));
-            for (GuidanceVariant al : GuidanceVariant.values()) {
-                out.put("guidanceAlignment " + al, new Measured(time(() -> r.guidanceAlignment(a, b, al, v)), in2));
+            DeviceTensor pool = own(owned, r.allocate(new Shape(1, 1, copies * TENSORS,
+                    Math.toIntExact(tensorBytes / Float.BYTES))));
+            for (int k = 0; k < TENSORS - 1; k++) {
+                try (DeviceTensor src = r.upload(TensorF32.gaussian(shape, k + 1))) {
+                    for (int set = 0; set < copies; set++) {
+                        check(cuMemcpyDtoDAsync(view(pool, set, k, tensorBytes), src.ptr(), n * Float.BYTES,
+                                ctx.stream), "cuMemcpyDtoDAsync filling the timer's buffer copies");
+                    }
+                    r.synchronize();
+                }
             }
-            out.put("globalCosine", new Measured(time(() -> r.globalCosine(a, b, v)), in2));
-            out.put("cfg", new Measured(time(() -> r.cfg(a, b, scale, o)), io3 + shape.batch() * 4L));
-            out.put("amg (cfg terms only)", new Measured(time(() -> r.amg(a, b, null, null, scale, null, null, o)),
-                    io3 + shape.batch() * 4L));
-            out.put("amg (all terms)", new Measured(time(() -> r.amg(a, b, c, d, scale, scale, scale, o)),
-                    5 * n * Float.BYTES + 3 * shape.batch() * 4L));
-            out.put("linear (ddimStep, convert)", new Measured(time(() -> r.linear(a, b, 0.9, 0.1, o)), io3));
-            out.put("copy (this size)", new Measured(time(() -> r.copy(a, o)), 2 * n * Float.BYTES));
+            DeviceVector v = own(owned, r.allocateVector(shape.batch()));
+            float[] halves = new float[shape.batch()];
+            Arrays.fill(halves, 0.5f);
+            DeviceVector scale = own(owned, r.upload(halves));
+            CUdeviceptr flag = ops.nonFiniteFlag();
+            // buffer k of set s
+            java.util.function.BiFunction<Integer, Integer, CUdeviceptr> t = (s, k) -> view(pool, s, k, tensorBytes);
+            Map<String, Op> ops1 = new LinkedHashMap<>();
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            ops1.put("diffNorm", s -> ops.squaredDiff(t.apply(s, 0), t.apply(s, 1), shape, CudaOps.FINISH_SQRT,
+                    v.ptr()));
+            bytes.put("diffNorm", in2);
+            ops1.put("mse", s -> ops.squaredDiff(t.apply(s, 0), t.apply(s, 1), shape, CudaOps.FINISH_MEAN, v.ptr()));
+            bytes.put("mse", in2);
+            ops1.put("pixelCosine", s -> ops.pixelCosine(t.apply(s, 0), t.apply(s, 1), shape, PixelPair.PLAIN,
+                    v.ptr()));
+            bytes.put("pixelCosine", in2);
+            for (GuidanceVariant al : GuidanceVariant.values()) {
+                String name = "guidanceAlignment " + al.cliName();
+                ops1.put(name, s -> ops.pixelCosine(al.first(t.apply(s, 0), t.apply(s, 1)),
+                        al.second(t.apply(s, 0), t.apply(s, 1)), shape, al.pair(), v.ptr()));
+                bytes.put(name, in2);
+            }
+            ops1.put("globalCosine", s -> ops.globalCosine(t.apply(s, 0), t.apply(s, 1), shape, v.ptr()));
+            bytes.put("globalCosine", in2);
+            ops1.put("cfg", s -> ops.cfgKernel(t.apply(s, 0), t.apply(s, 1), scale.ptr(), shape, t.apply(s, 4),
+                    flag));
+            bytes.put("cfg", io3 + shape.batch() * 4L);
+            ops1.put("amg (cfg terms only)", s -> ops.amgKernel(t.apply(s, 0), t.apply(s, 1), null, null,
+                    scale.ptr(), null, null, shape, t.apply(s, 4), flag));
+            bytes.put("amg (cfg terms only)", io3 + shape.batch() * 4L);
+            ops1.put("amg (all terms)", s -> ops.amgKernel(t.apply(s, 0), t.apply(s, 1), t.apply(s, 2),
+                    t.apply(s, 3), scale.ptr(), scale.ptr(), scale.ptr(), shape, t.apply(s, 4), flag));
+            bytes.put("amg (all terms)", 5 * n * Float.BYTES + 3 * shape.batch() * 4L);
+            ops1.put("linear (ddimStep, convert)", s -> ops.linearKernel(t.apply(s, 0), t.apply(s, 1), 0.9f, 0.1f, n,
+                    t.apply(s, 4), shape, flag));
+            bytes.put("linear (ddimStep, convert)", io3);
+            ops1.put("copy (this size)", s -> ops.copy(t.apply(s, 0), t.apply(s, 4), n / 4));
+            bytes.put("copy (this size)", 2 * (n / 4) * 16);
+            for (Map.Entry<String, Op> e : ops1.entrySet()) {
+                ops.clearFlag();
+                double l2 = time(e.getValue(), 1);
+                double hbm = time(e.getValue(), copies);
+                out.put(e.getKey(), new Measured(l2, hbm, bytes.get(e.getKey()), copies, evicts));
+            }
         } finally {
             closeAll(owned);
         }
         return out;
     }
 
+    private static CUdeviceptr view(DeviceTensor pool, int set, int k, long tensorBytes) {
+        return pool.ptr().withByteOffset(((long) set * TENSORS + k) * tensorBytes);
+    }
+
     private double copyBandwidth() {
-        double ms = time(() -> r.copy(busySrc, busyDst));
+        double ms = time(set -> r.copy(busySrc, busyDst), 1);
         return 2.0 * busySrc.bytes() / (ms * 1e-3) / 1e9;
     }
 
     private void gemm(int m, int n, int k) {
-        CudaOps ops = r.ops();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             DeviceTensor a = own(owned, r.upload(TensorF32.gaussian(new Shape(1, 1, m, k), 5)));
@@ -176,9 +259,10 @@ public final class CudaKernelTimer {
             DeviceTensor c = own(owned, r.allocate(new Shape(1, 1, m, n)));
             for (boolean nt : new boolean[] {true, false}) {
                 // for NN the same buffer is read as k x n
-                double ms = time(() -> ops.sgemm(nt, m, n, k, a.ptr(), b.ptr(), c.ptr()));
-                System.out.printf(Locale.ROOT, "sgemm_%s m=%d n=%d k=%d: median %.1f us, %.0f GFLOP/s%n",
-                        nt ? "nt" : "nn", m, n, k, ms * 1e3, 2.0 * m * n * k / (ms * 1e-3) / 1e9);
+                double ms = time(set -> ops.sgemm(nt, m, n, k, a.ptr(), b.ptr(), c.ptr()), 1);
+                System.out.printf(Locale.ROOT, "sgemm_%s m=%d n=%d k=%d: median %.1f us, %.0f GFLOP/s (L2-resident "
+                        + "operands when they fit)%n", nt ? "nt" : "nn", m, n, k, ms * 1e3,
+                        2.0 * m * n * k / (ms * 1e-3) / 1e9);
             }
         } finally {
             closeAll(owned);
@@ -186,14 +270,16 @@ public final class CudaKernelTimer {
     }
 
     /**
-     * Median GPU time of {@code reps} launches of {@code op}, after warm-up, in milliseconds. Launches are timed
-     * between consecutive events recorded on the stream in rounds of {@link #ROUND}; two 256 MiB copies enqueued
-     * before each round keep the GPU busy while the host enqueues it, so an interval holds the kernels' own time
-     * (and the gap between back-to-back launches), not JCuda's launch overhead.
+     * Median GPU time of {@code reps} launches of {@code op}, after warm-up, in milliseconds; launch i uses buffer
+     * set {@code i % sets}. Launches are timed between consecutive events recorded on the stream in rounds of
+     * {@link #ROUND}; two 256 MiB copies enqueued before each round keep the GPU busy while the host enqueues it,
+     * so an interval holds the kernels' own time (and the gap between back-to-back launches), not JCuda's launch
+     * overhead. Those copies also flush L2, so with one set an untimed launch re-warms it before the round.
      */
-    private double time(Runnable op) {
+    private double time(Op op, int sets) {
+        int launch = 0;
         for (int i = 0; i < WARMUP; i++) {
-            op.run();
+            op.run(launch++ % sets);
         }
         r.synchronize();
         double[] ms = new double[reps];
@@ -202,10 +288,13 @@ public final class CudaKernelTimer {
             int round = Math.min(ROUND, reps - done);
             r.copy(busySrc, busyDst);
             r.copy(busySrc, busyDst);
+            if (sets == 1) {
+                op.run(0);
+            }
             for (int i = 0; i <= round; i++) {
                 check(cuEventRecord(events[i], ctx.stream), "cuEventRecord");
                 if (i < round) {
-                    op.run();
+                    op.run(launch++ % sets);
                 }
             }
             check(cuEventSynchronize(events[round]), "cuEventSynchronize (a timed kernel failed)");
@@ -238,4 +327,18 @@ public final class CudaKernelTimer {
         return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
+    /** Destroys the events and frees the copy buffers (the timer used to leak its events). */
+    @Override
+    public void close() {
+        for (int i = 0; i < eventsCreated; i++) {
+            cuEventDestroy(events[i]);
+        }
+        eventsCreated = 0;
+        if (busySrc != null) {
+            busySrc.close();
+        }
+        if (busyDst != null) {
+            busyDst.close();
+        }
+    }
 }

@@ -18,7 +18,10 @@ import jcuda.driver.CUdeviceptr;
  * stay on the device.
  *
  * <p>Results: elementwise operations are bit-identical to {@code ScalarKernels} (explicitly rounded float
- * arithmetic in the same order); reductions accumulate in double like it and differ only in summation order.
+ * arithmetic in the same order). Reductions accumulate in double like it but are not the same arithmetic: the
+ * summation order differs, and the device adds each term with a fused {@code fma(d, d, sum)} where the scalar
+ * backend rounds {@code d*d} to double first (about one double ulp per term). Both are far below one float ulp
+ * of the result in practice, but reductions are compared with a tolerance, never exactly.
  * Every failed driver call throws {@link CudaCallException} naming the call, kernel and sizes.
  * Not thread-safe, like every backend.
  */

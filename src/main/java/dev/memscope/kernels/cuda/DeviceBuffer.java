@@ -10,7 +10,7 @@ import jcuda.driver.CUdeviceptr;
  * A device allocation reused across calls and grown (by at least half) when a call needs more, so steady-state
  * calls allocate nothing. cuMemAlloc returns 256-byte aligned memory, which the kernels' float4 paths rely on.
  */
-final class DeviceBuffer implements AutoCloseable {
+final class DeviceBuffer implements LaunchTarget.Scratch {
     private final CudaContext ctx;
     private final String name;
     private CUdeviceptr ptr;
@@ -22,7 +22,8 @@ final class DeviceBuffer implements AutoCloseable {
     }
 
     /** A pointer to at least {@code bytes} bytes; grows (losing the contents) when needed. */
-    CUdeviceptr ensure(long bytes) {
+    @Override
+    public CUdeviceptr ensure(long bytes) {
         if (bytes > capacity || ptr == null) {
             long size = Math.max(Math.max(bytes, 256), capacity + capacity / 2);
             release();

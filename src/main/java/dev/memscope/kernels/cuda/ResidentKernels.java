@@ -167,7 +167,17 @@ public final class ResidentKernels {
      * {@code [2] dissim = c3[b] * sqrt(1 - abarT)} (zeros when c3 is null).
      */
     public static float[][] amgCoefficients(double s0, float[] s1, float[] s2, float[] c3, double abarT) {
+        if (s1 == null) {
+            throw new IllegalArgumentException("amg: s1 is null");
+        }
         int batch = s1.length;
+        if ((s2 != null && s2.length != batch) || (c3 != null && c3.length != batch)) {
+            throw new IllegalArgumentException("amg: s1, s2 and c3 need one value per sample (" + batch + ")");
+        }
+        if (c3 != null) {
+            // sqrt(1 - abar_t) is NaN above 1 and the term is meaningless at 0 or below (CheckedKernels' rule)
+            abarInRange("amg", "abar_t", abarT, true);
+        }
         float[][] k = new float[3][batch];
         double noise = Math.sqrt(1 - abarT);
         for (int b = 0; b < batch; b++) {
@@ -188,6 +198,12 @@ public final class ResidentKernels {
 
     /** {@link dev.memscope.kernels.ScoreKernels#convert} on device tensors. */
     public void convert(Conversion conversion, DeviceTensor xt, DeviceTensor in, double abar, DeviceTensor out) {
+        if (conversion == null) {
+            throw new IllegalArgumentException("convert: conversion is null");
+        }
+        // the same ranges as CheckedKernels.convert: out of them the coefficients are NaN or infinite, and nothing
+        // on this path checks the values the kernel writes
+        abarInRange("convert " + conversion, "abar", abar, !conversion.needsNoise());
         double[] ab = conversion.coefficients(abar);
         linear(xt, in, ab[0], ab[1], out);
     }
@@ -238,6 +254,14 @@ public final class ResidentKernels {
         if (!actual.equals(expected)) {
             throw new IllegalArgumentException(op + ": shape mismatch: " + name + " is " + actual + " but "
                     + expected + " was expected");
+        }
+    }
+
+    /** abar in (0, 1], or (0, 1) when {@code oneAllowed} is false, as {@code CheckedKernels} requires. */
+    static void abarInRange(String op, String name, double abar, boolean oneAllowed) {
+        if (!(abar > 0) || abar > 1 || (!oneAllowed && abar == 1)) {
+            throw new IllegalArgumentException(op + ": " + name + " must be in (0, 1" + (oneAllowed ? "]" : ")")
+                    + ", got " + abar);
         }
     }
 

@@ -35,6 +35,12 @@ final class Staging implements AutoCloseable {
     private final Pointer[] halfPointers = new Pointer[2];
     private final CUevent[] done = {new CUevent(), new CUevent()};
     private final boolean[] pending = new boolean[2];
+    /**
+     * The half the next piece uses, carried across calls: two consecutive one-piece uploads (eps_c, then eps_u)
+     * use different halves, so the CPU fills the second while the DMA engine still copies the first. Restarting
+     * at half 0 on every call made each upload wait for the previous one's copy.
+     */
+    private final HalfCycle cycle = new HalfCycle();
     private boolean allocated;
     private int eventsCreated;
 
@@ -60,9 +66,8 @@ final class Staging implements AutoCloseable {
 
     /** Enqueues the copy of {@code src[from, from + count)} to {@code dst}; returns before the copy finishes. */
     void upload(float[] src, int from, int count, CUdeviceptr dst, Supplier<String> what) {
-        int piece = 0;
-        for (int done0 = 0; done0 < count; done0 += HALF_FLOATS, piece++) {
-            int h = piece & 1;
+        for (int done0 = 0; done0 < count; done0 += HALF_FLOATS) {
+            int h = cycle.take();
             int n = Math.min(HALF_FLOATS, count - done0);
             await(h, what);
             FloatBuffer half = halves[h];
@@ -82,15 +87,16 @@ final class Staging implements AutoCloseable {
      */
     void download(CUdeviceptr src, float[] dst, int from, int count, Supplier<String> what) {
         int pieces = (count + HALF_FLOATS - 1) / HALF_FLOATS;
+        int first = cycle.take(pieces);
         if (pieces > 0) {
-            enqueueDownload(src, 0, count, what);
+            enqueueDownload(src, 0, first, count, what);
         }
         for (int p = 0; p < pieces; p++) {
             if (p + 1 < pieces) {
                 // the other half was drained in the previous iteration
-                enqueueDownload(src, p + 1, count, what);
+                enqueueDownload(src, p + 1, (first + p + 1) & 1, count, what);
             }
-            int h = p & 1;
+            int h = (first + p) & 1;
             await(h, what);
             int n = Math.min(HALF_FLOATS, count - p * HALF_FLOATS);
             FloatBuffer half = halves[h];
@@ -110,8 +116,7 @@ final class Staging implements AutoCloseable {
         return host.getByteBuffer(0, Integer.BYTES).order(ByteOrder.nativeOrder()).getInt(0);
     }
 
-    private void enqueueDownload(CUdeviceptr src, int piece, int count, Supplier<String> what) {
-        int h = piece & 1;
+    private void enqueueDownload(CUdeviceptr src, int piece, int h, int count, Supplier<String> what) {
         await(h, what);
         long first = (long) piece * HALF_FLOATS;
         int n = (int) Math.min(HALF_FLOATS, count - first);
@@ -142,6 +147,23 @@ final class Staging implements AutoCloseable {
         if (allocated) {
             cuMemFreeHost(host);
             allocated = false;
+        }
+    }
+
+    /** Alternates between the two halves across calls (see {@link #cycle}). */
+    static final class HalfCycle {
+        private int next;
+
+        /** The half for the next piece. */
+        int take() {
+            return take(1);
+        }
+
+        /** The half for the first of {@code pieces} pieces; piece p uses {@code (first + p) & 1}. */
+        int take(int pieces) {
+            int h = next;
+            next = (next + pieces) & 1;
+            return h;
         }
     }
 }

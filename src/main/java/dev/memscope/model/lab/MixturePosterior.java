@@ -59,6 +59,8 @@ final class MixturePosterior {
         }
         this.world = world;
         this.gemm = gemm;
+        // the component means are B of every product here and never change: a GPU keeps them on the device
+        gemm.keepResident(world.mu());
         this.schedule = NoiseSchedule.stableDiffusion();
         this.exactLimit = exactLimit;
         this.screen = new CandidateScreen(world);

@@ -86,4 +86,28 @@ class CudaGemmTest {
         assertThatThrownBy(() -> gemm.multiplyNT(4, 4, 4, new float[16], new float[15], new float[16]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matrix B (4 x 4) needs 16");
     }
+
+    @Test
+    void aResidentOperandGivesTheSameProductsAsUploadingItEachTime() {
+        int m = 16;
+        int n = 70;
+        int k = 300;
+        float[] a = random(m * k, 4);
+        float[] b = random(n * k, 5);
+        float[] copied = new float[m * n];
+        float[] kept = new float[m * n];
+        gemm.multiplyNT(m, n, k, a, b.clone(), copied);
+        try (CudaGemm g = new CudaGemm()) {
+            g.keepResident(b);
+            g.multiplyNT(m, n, k, a, b, kept);
+            assertThat(kept).containsExactly(copied);   // same kernel, same plan: bit-identical
+            g.multiplyNT(m, n, k, a, b, kept);
+            assertThat(kept).containsExactly(copied);
+            // a changed matrix is picked up only when promised again
+            java.util.Arrays.fill(b, 0f);
+            g.keepResident(b);
+            g.multiplyNT(m, n, k, a, b, kept);
+            assertThat(kept).containsOnly(0f);
+        }
+    }
 }

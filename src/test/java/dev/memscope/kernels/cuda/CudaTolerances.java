@@ -6,8 +6,10 @@ final class CudaTolerances {
     }
 
     /**
-     * Reductions: both sides accumulate in double and round once to float, so they differ only when the two
-     * summation orders straddle a float rounding boundary: at most one float ulp (6e-8 relative). 1e-6 is the
+     * Reductions: both sides accumulate in double and round once to float. The double sums differ by summation
+     * order and because the device adds each square with fma(d, d, sum) where ScalarKernels rounds d*d first
+     * (about one double ulp per term, ~1e-16 relative each), so the float results differ when those differences
+     * straddle a float rounding boundary: at most one float ulp (6e-8 relative) in practice. 1e-6 is the
      * project's golden tolerance; the ulp statistic in the failure message shows how far inside it we are.
      */
     static final double REDUCTION_RTOL = 1e-6;

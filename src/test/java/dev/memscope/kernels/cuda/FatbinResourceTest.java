@@ -44,7 +44,8 @@ class FatbinResourceTest {
         assertThat(fatbin).startsWith(FATBIN_MAGIC);
         // every kernel the host launches is in the module (symbol names are stored in the cubins' string tables)
         Set<String> strings = nulTerminatedStrings(fatbin);
-        for (String kernel : CudaOps.KERNELS) {
+        for (CudaKernel k : CudaKernel.values()) {
+            String kernel = k.entry();
             assertThat(strings).as("kernel %s as a whole symbol in the fatbin", kernel).contains(kernel);
         }
     }
@@ -66,7 +67,7 @@ class FatbinResourceTest {
         assertThat(entries).containsKeys("sm_80", "sm_90");
         for (Map.Entry<String, Set<String>> arch : entries.entrySet()) {
             assertThat(arch.getValue()).as("entries for %s", arch.getKey())
-                    .containsExactlyInAnyOrderElementsOf(CudaOps.KERNELS);
+                    .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(CudaKernel.values()).map(CudaKernel::entry).toList());
         }
     }
 
