@@ -128,7 +128,11 @@ public final class MembenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        model.requireLab("membench", "it builds a lab world from the MemBench groups");
+        if (model.spec().kind() == dev.memscope.source.ModelSpec.Kind.TESTBED) {
+            OutputPaths.requireFolder("--out", out);
+            return TestbedMembench.run(this, model.spec(), stdout);
+        }
+        model.requireLab("membench", "it builds a lab world from the MemBench groups, or runs on --model testbed");
         OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;
