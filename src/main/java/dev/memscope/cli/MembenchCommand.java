@@ -46,13 +46,17 @@ import picocli.CommandLine.Option;
  * Frechet distance to exact samples; one row per method, plus results.json, scatter.png and report.md.
  */
 @Command(name = "membench", mixinStandardHelpOptions = true,
-        header = "Scores memorization mitigations MemBench-style on the lab (copying vs utility).",
+        header = "Scores memorization mitigations MemBench-style on the lab or the testbed (copying vs utility).",
         description = {"Builds a lab world in which each MemBench reference-image group is one duplicated training "
                 + "image captioned by its base triggers (docs/membench.md), samples every trigger prompt and every "
                 + "general prompt --images times with DDIM under each --method (same initial noise for every method), "
                 + "and prints: trigger max similarity, top-3 mean, share > 0.5 (copying; lower is better), general "
                 + "alignment (higher is better), Frechet distance to exact samples (lower is better), time and "
                 + "forward passes.",
+                "With --model testbed: the testbed's memorized captions are the triggers and held-out and novel "
+                        + "captions the general prompts, scored in image space with its copy embedding and miniature "
+                        + "CLIP (docs/membench.md, docs/metrics.md); --csv, --general, --base-triggers, --config and "
+                        + "--set do not apply.",
                 "Writes results.json, scatter.png and report.md into --out."})
 public final class MembenchCommand implements Callable<Integer> {
     /**
@@ -128,7 +132,11 @@ public final class MembenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        model.requireLab("membench", "it builds a lab world from the MemBench groups");
+        if (model.spec().kind() == dev.memscope.source.ModelSpec.Kind.TESTBED) {
+            OutputPaths.requireFolder("--out", out);
+            return TestbedMembench.run(this, model.spec(), stdout);
+        }
+        model.requireLab("membench", "it builds a lab world from the MemBench groups, or runs on --model testbed");
         OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;

@@ -13,9 +13,11 @@ import java.util.SplittableRandom;
  * The text baselines of Somepalli et al. (2023), used as mitigations by Wen et al. (2024): insert one random word
  * into the prompt at a random word position and sample the changed prompt with plain guidance. Words are the
  * whitespace-separated tokens of the prompt; the new word goes into one of the {@code n + 1} gaps (before the first
- * word, between two, after the last), chosen uniformly. Sample b draws from its own stream seeded by
- * {@code seeds[b]} (mixed with a per-method salt), so a prompt's edit depends only on its seed, never on the batch
- * it is in.
+ * word, between two, after the last), chosen uniformly.
+ *
+ * <p>One edit per prompt, as the authors do (their scripts edit the prompt once and sample all of its images from
+ * the edited prompt): the edit's random stream is seeded by a hash of the prompt text ({@link #promptSeed}), not by
+ * the sample's seed, so every image of a prompt sees the same edited prompt, in any batch and any run.
  */
 abstract class PromptInsertion implements Mitigation {
     private final Denoiser model;
@@ -38,13 +40,23 @@ abstract class PromptInsertion implements Mitigation {
         Condition[] c = new Condition[prompts.length];
         String[] edited = new String[prompts.length];
         for (int b = 0; b < prompts.length; b++) {
-            edited[b] = edit(prompts[b], seeds[b]);
+            edited[b] = edit(prompts[b], promptSeed(prompts[b]));
             c[b] = model.condition(edited[b]);
         }
         return new Plan(c, StepHook.NONE, edited);
     }
 
-    /** The prompt with one random word inserted, as sample seed {@code seed} gets it. */
+    /** The seed of a prompt's edit: FNV-1a (64 bit) of its UTF-8 bytes, stable across runs and JVMs. */
+    static long promptSeed(String prompt) {
+        long h = 0xcbf29ce484222325L;
+        for (byte x : (prompt == null ? "" : prompt).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= x & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** The prompt with one random word inserted, drawn from the stream of {@code seed} (mixed with the salt). */
     String edit(String prompt, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed ^ salt);
         String word = randomWord(rnd);

@@ -4,11 +4,11 @@ import java.util.SplittableRandom;
 
 /**
  * RNA: inserts one random integer, uniform in [0, {@value #BOUND}), as a word at a random position. Somepalli et
- * al. add random numbers to break the exact caption match that triggers replication; the range is ours (any
- * integer becomes a word the prompt did not have).
+ * al. add random numbers to break the exact caption match that triggers replication; the range is Wen et al.'s
+ * ({@code random.randint(0, 100000)}-style draws in their baseline script, here the half-open [0, 100000)).
  */
 public final class RandomNumberAddition extends PromptInsertion {
-    static final int BOUND = 1_000_000;
+    static final int BOUND = 100_000;
     private static final long SALT = 0x524e41L;   // "RNA"
 
     public RandomNumberAddition(MitigationContext ctx) {

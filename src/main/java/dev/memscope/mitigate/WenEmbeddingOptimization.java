@@ -5,19 +5,26 @@ import dev.memscope.diffusion.StepHook;
 import dev.memscope.model.Condition;
 import dev.memscope.model.EmbeddingGradientDenoiser;
 import dev.memscope.tensor.TensorF32;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Wen et al. (ICLR 2024), inference-time mitigation: before sampling, optimize each prompt's text embedding e at
- * the first DDIM timestep, on the sample's own initial noise x_T, to shrink the text-conditional noise prediction's
- * magnitude {@code L(e) = ||eps(x_T, t_1, e) - eps(x_T, t_1, null)||^2}; stop once the norm reaches {@link #target}
- * or after {@link #maxSteps} updates, then sample the whole trajectory with the optimized embedding.
+ * Wen et al. (ICLR 2024), inference-time mitigation, in the authors' form: before sampling, optimize ONE text
+ * embedding e per prompt at the first DDIM timestep, jointly over all of that prompt's samples in the batch (their
+ * initial noises x_T^1..x_T^n), minimizing the plain L2 norm of the batch's text-conditional noise difference
+ * {@code L(e) = ||[eps(x_T^k, t_1, e) - eps(x_T^k, t_1, null)]_k||_2}; stop once {@code L <= target * sqrt(n)} or
+ * after {@link #maxSteps} updates, then sample every image of the prompt with the optimized embedding. The target
+ * is per image ({@code sqrt(n)} scales it to the batch, so that it does not depend on --images; at the authors'
+ * fixed batch size this is their fixed target loss). A prompt's samples must be in one batch to be optimized
+ * together (MemBenchRun keeps a prompt's images adjacent; a prompt split across two batches gets one embedding per
+ * part).
  *
  * <p>Optimizer: AdamW with the paper's lr 0.05 and torch's defaults otherwise (betas 0.9/0.999, eps 1e-8, weight
  * decay 0.01: the authors' code builds {@code torch.optim.AdamW([emb], lr=0.05)} without a weight-decay argument).
- * The gradient {@code 2 J_e^T (eps_c - eps_u)} comes from the model ({@link EmbeddingGradientDenoiser}; exact in
+ * The gradient {@code sum_k J_e^T (eps_c^k - eps_u^k) / L} comes from the model ({@link EmbeddingGradientDenoiser}; exact in
  * the lab). Norms are the L2 norm over all C*H*W elements, as {@link dev.memscope.kernels.ScoreKernels#diffNorm}.
  *
  * <p>Default target {@value #DEFAULT_TARGET}: about the median of the non-memorized prompts' norm at t = 981 on the
@@ -92,84 +99,122 @@ public final class WenEmbeddingOptimization implements Mitigation {
         model.predict(xT, firstTimestep, nulls, epsU);
         forwardPasses += b;
 
-        // Only text conditions have an embedding to optimize; the empty prompt is sampled as given.
-        int[] active = java.util.stream.IntStream.range(0, b).filter(i -> !conds[i].isNull()).toArray();
-        double[][] emb = new double[b][];
-        AdamW[] opt = new AdamW[b];
-        for (int i : active) {
-            float[] e = conds[i].embedding();
-            emb[i] = new double[e.length];
-            for (int j = 0; j < e.length; j++) {
-                emb[i][j] = e[j];
+        // One embedding per prompt, optimized jointly over all of that prompt's samples in the batch (the authors
+        // optimize one prompt embedding on a batch of num_images_per_prompt latents). The empty prompt is sampled
+        // as given.
+        Map<String, List<Integer>> byPrompt = new LinkedHashMap<>();
+        for (int i = 0; i < b; i++) {
+            if (!conds[i].isNull()) {
+                byPrompt.computeIfAbsent(prompts[i], k -> new ArrayList<>()).add(i);
             }
-            opt[i] = new AdamW(e.length, LR, BETA1, BETA2, ADAM_EPS, WEIGHT_DECAY);
         }
-        for (int step = 0; active.length > 0; step++) {
-            int a = active.length;
-            TensorF32 xs = rows(xT, active);
+        List<int[]> groups = new ArrayList<>();
+        byPrompt.values().forEach(g -> groups.add(g.stream().mapToInt(Integer::intValue).toArray()));
+        int gn = groups.size();
+        double[][] emb = new double[gn][];
+        AdamW[] opt = new AdamW[gn];
+        Condition[] gc = new Condition[gn];
+        for (int g = 0; g < gn; g++) {
+            gc[g] = conds[groups.get(g)[0]];
+            float[] e = gc[g].embedding();
+            emb[g] = new double[e.length];
+            for (int j = 0; j < e.length; j++) {
+                emb[g][j] = e[j];
+            }
+            opt[g] = new AdamW(e.length, LR, BETA1, BETA2, ADAM_EPS, WEIGHT_DECAY);
+        }
+        List<Integer> active = new ArrayList<>();
+        for (int g = 0; g < gn; g++) {
+            active.add(g);
+        }
+        for (int step = 0; !active.isEmpty(); step++) {
+            int[] rowsOf = active.stream().flatMap(g -> Arrays.stream(groups.get(g)).boxed())
+                    .mapToInt(Integer::intValue).toArray();
+            int a = rowsOf.length;
+            TensorF32 xs = rows(xT, rowsOf);
             Condition[] cs = new Condition[a];
-            for (int r = 0; r < a; r++) {
-                cs[r] = conds[active[r]];
+            int r0 = 0;
+            for (int g : active) {
+                for (int k = 0; k < groups.get(g).length; k++) {
+                    cs[r0++] = gc[g];
+                }
             }
             TensorF32 epsC = TensorF32.zeros(xs.shape());
             model.predict(xs, firstTimestep, cs, epsC);
             forwardPasses += a;
             TensorF32 diff = TensorF32.zeros(xs.shape());
             float[] dd = diff.data();
-            int[] next = new int[a];
-            int nNext = 0;
-            for (int r = 0; r < a; r++) {
-                int i = active[r];
+            List<Integer> next = new ArrayList<>();
+            List<Integer> nextRows = new ArrayList<>();
+            int r = 0;
+            for (int g : active) {
+                int[] members = groups.get(g);
                 double norm2 = 0;
-                for (int j = 0; j < n; j++) {
-                    double d = (double) epsC.data()[r * n + j] - epsU.data()[i * n + j];
-                    norm2 += d * d;
-                    dd[r * n + j] = (float) (2 * d);   // dL/d eps_c
+                for (int k = 0; k < members.length; k++) {
+                    int i = members[k];
+                    for (int j = 0; j < n; j++) {
+                        double d = (double) epsC.data()[(r + k) * n + j] - epsU.data()[i * n + j];
+                        norm2 += d * d;
+                    }
                 }
-                double norm = Math.sqrt(norm2);
+                double norm = Math.sqrt(norm2);   // the plain L2 norm of the group's eps_c - eps_u
                 if (step == 0) {
-                    initialNormSum += norm;
+                    initialNormSum += norm / Math.sqrt(members.length) * members.length;
                 }
-                boolean done = norm <= target;
+                boolean done = norm <= target * Math.sqrt(members.length);
                 if (done || step == maxSteps) {
-                    samples++;
-                    optimizationSteps += step;
-                    reached += done ? 1 : 0;
-                    finalNormSum += norm;
+                    samples += members.length;
+                    optimizationSteps += (long) step * members.length;
+                    reached += done ? members.length : 0;
+                    finalNormSum += norm / Math.sqrt(members.length) * members.length;
                 } else {
-                    next[nNext++] = r;
+                    next.add(g);
+                    for (int k = 0; k < members.length; k++) {
+                        nextRows.add(r + k);
+                        for (int j = 0; j < n; j++) {
+                            // d ||D|| / d eps_c = D / ||D|| (norm > target >= 0 here, so it is not zero)
+                            double d = (double) epsC.data()[(r + k) * n + j] - epsU.data()[members[k] * n + j];
+                            dd[(r + k) * n + j] = (float) (d / norm);
+                        }
+                    }
                 }
+                r += members.length;
             }
-            if (nNext == 0) {
+            if (next.isEmpty()) {
                 break;
             }
-            int[] keep = Arrays.copyOf(next, nNext);
+            int[] keep = nextRows.stream().mapToInt(Integer::intValue).toArray();
             TensorF32 xk = keep.length == a ? xs : rows(xs, keep);
             TensorF32 vk = keep.length == a ? diff : rows(diff, keep);
             Condition[] ck = new Condition[keep.length];
-            for (int r = 0; r < keep.length; r++) {
-                ck[r] = cs[keep[r]];
+            for (int k = 0; k < keep.length; k++) {
+                ck[k] = cs[keep[k]];
             }
             int e = ck[0].embedding().length;
             float[] grad = new float[keep.length * e];
             model.embeddingVjp(xk, firstTimestep, ck, vk, grad);
             vjps += keep.length;
-            int[] still = new int[keep.length];
-            for (int r = 0; r < keep.length; r++) {
-                int i = active[keep[r]];
-                double[] g = new double[e];
-                for (int j = 0; j < e; j++) {
-                    g[j] = grad[r * e + j];
+            int k0 = 0;
+            for (int g : next) {
+                double[] sum = new double[e];
+                for (int k = 0; k < groups.get(g).length; k++, k0++) {
+                    for (int j = 0; j < e; j++) {
+                        sum[j] += grad[k0 * e + j];
+                    }
                 }
-                opt[i].step(emb[i], g);
+                opt[g].step(emb[g], sum);
                 float[] ef = new float[e];
                 for (int j = 0; j < e; j++) {
-                    ef[j] = (float) emb[i][j];
+                    ef[j] = (float) emb[g][j];
                 }
-                conds[i] = model.condition(ef, prompts[i] + " [wen step " + (step + 1) + "]");
-                still[r] = i;
+                gc[g] = model.condition(ef, prompts[groups.get(g)[0]] + " [wen step " + (step + 1) + "]");
             }
-            active = still;
+            active = next;
+        }
+        for (int g = 0; g < gn; g++) {
+            for (int i : groups.get(g)) {
+                conds[i] = gc[g];
+            }
         }
         return new Plan(conds, StepHook.NONE, prompts.clone());
     }

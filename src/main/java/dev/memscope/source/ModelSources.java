@@ -30,7 +30,8 @@ public final class ModelSources {
         };
     }
 
-    static Path testbedDir(ModelSpec spec) {
+    /** The testbed folder a {@code testbed} spec names (its DIR, else the installation's models/testbed). */
+    public static Path testbedDir(ModelSpec spec) {
         return spec.dir() != null ? spec.dir() : Installation.home().resolve(TESTBED_DIR);
     }
 }

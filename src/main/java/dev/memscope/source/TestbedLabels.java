@@ -30,7 +30,7 @@ final class TestbedLabels {
         }
         List<List<String>> records = new ArrayList<>();
         List<Integer> lineOf = new ArrayList<>();
-        parse(file, text, records, lineOf);
+        CsvRecords.parse(file, text, records, lineOf);
         if (records.isEmpty() || !records.get(0).equals(HEADER)) {
             throw new IllegalArgumentException(file + ":1: header must be " + String.join(",", HEADER));
         }
@@ -70,64 +70,5 @@ final class TestbedLabels {
             }
         }
         return out;
-    }
-
-    private static void parse(Path file, String s, List<List<String>> records, List<Integer> lineOf) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        int line = 1;
-        int recordLine = 1;
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    if (c == '\n') {
-                        line++;
-                    }
-                    cell.append(c);
-                }
-            } else if (c == '"' && cell.length() == 0) {
-                quoted = true;
-                any = true;
-            } else if (c == ',') {
-                fields.add(cell.toString());
-                cell.setLength(0);
-                any = true;
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                if (any || cell.length() > 0) {
-                    fields.add(cell.toString());
-                    records.add(fields);
-                    lineOf.add(recordLine);
-                }
-                fields = new ArrayList<>();
-                cell.setLength(0);
-                any = false;
-                line++;
-                recordLine = line;
-            } else {
-                cell.append(c);
-                any = true;
-            }
-        }
-        if (quoted) {
-            throw new IllegalArgumentException(file + ":" + recordLine + ": quoted field never closed");
-        }
-        if (any || cell.length() > 0) {
-            fields.add(cell.toString());
-            records.add(fields);
-            lineOf.add(recordLine);
-        }
     }
 }

@@ -20,6 +20,7 @@ class PromptInsertionTest {
 
     @Test
     void rnaInsertsOneIntegerAndKeepsTheRestInOrder() {
+        assertThat(RandomNumberAddition.BOUND).as("Wen et al.: numbers in [0, 100000)").isEqualTo(100_000);
         RandomNumberAddition rna = new RandomNumberAddition(ctx);
         List<String> original = PromptInsertion.words(PROMPT);
         Set<Integer> positions = new HashSet<>();
@@ -52,29 +53,45 @@ class PromptInsertionTest {
     }
 
     @Test
-    void editsDependOnTheSeedOnlyNotOnTheBatch() {
+    void oneEditPerPromptWhateverTheSampleSeedOrBatch() {
         for (Mitigation m : new Mitigation[] {new RandomNumberAddition(ctx), new RandomTokenAddition(ctx)}) {
-            String[] prompts = {PROMPT, "a dog on a beach", ""};
-            long[] seeds = {11, 12, 13};
+            String[] prompts = {PROMPT, "a dog on a beach", "", PROMPT};
+            long[] seeds = {11, 12, 13, 14};
             var xT = DdimSampler.initialNoise(4, 8, 8, seeds);
             Mitigation.Plan all = m.plan(prompts, seeds, xT);
-            Mitigation.Plan again = m.plan(prompts, seeds, xT);
-            Mitigation.Plan alone = m.plan(new String[] {prompts[1]}, new long[] {12},
-                    DdimSampler.initialNoise(4, 8, 8, new long[] {12}));
-            assertThat(again.effectivePrompts()).containsExactly(all.effectivePrompts());
+            Mitigation.Plan alone = m.plan(new String[] {prompts[1]}, new long[] {999},
+                    DdimSampler.initialNoise(4, 8, 8, new long[] {999}));
+            // the two images of PROMPT (seeds 11 and 14) share one edit; another batch and seed give the same edit
+            assertThat(all.effectivePrompts()[3]).isEqualTo(all.effectivePrompts()[0]);
+            assertThat(all.effectivePrompts()[0]).isNotEqualTo(PROMPT);
             assertThat(alone.effectivePrompts()[0]).isEqualTo(all.effectivePrompts()[1]);
             assertThat(all.hook()).isSameAs(StepHook.NONE);
             assertThat(PromptInsertion.words(all.effectivePrompts()[2])).hasSize(1);
             assertThat(all.conditions()[1].embedding())
                     .isEqualTo(ctx.model().condition(all.effectivePrompts()[1]).embedding());
-            // Different seeds give different edits (for RNA a collision has probability ~1e-6 per pair).
+            // Different prompts get independent edits: of 20 prompts' inserted words, most differ.
             Set<String> distinct = new HashSet<>();
-            for (long s = 0; s < 20; s++) {
-                distinct.add(m.plan(new String[] {PROMPT}, new long[] {s}, DdimSampler.initialNoise(4, 8, 8,
-                        new long[] {s})).effectivePrompts()[0]);
+            for (int s = 0; s < 20; s++) {
+                String p = PROMPT + " number" + s;
+                List<String> before = PromptInsertion.words(p);
+                List<String> after = new java.util.ArrayList<>(PromptInsertion.words(m.plan(new String[] {p},
+                        new long[] {7}, DdimSampler.initialNoise(4, 8, 8, new long[] {7})).effectivePrompts()[0]));
+                for (String w : before) {
+                    after.remove(w);
+                }
+                assertThat(after).as(m.name() + " inserts one word into '" + p + "'").hasSize(1);
+                distinct.add(after.get(0));
             }
             assertThat(distinct.size()).as(m.name()).isGreaterThan(10);
         }
+    }
+
+    @Test
+    void promptSeedIsFnv1aOfTheUtf8Bytes() {
+        // FNV-1a 64 reference values (the published test vectors: "" and "a")
+        assertThat(PromptInsertion.promptSeed("")).isEqualTo(0xcbf29ce484222325L);
+        assertThat(PromptInsertion.promptSeed("a")).isEqualTo(0xaf63dc4c8601ec8cL);
+        assertThat(PromptInsertion.promptSeed("foobar")).isEqualTo(0x85944171f73967e8L);
     }
 
     @Test

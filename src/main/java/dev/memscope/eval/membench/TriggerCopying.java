@@ -29,8 +29,19 @@ public record TriggerCopying(double maxSimilarity, double top3Similarity, double
         return ofSimilarities(sim);
     }
 
-    /** The metrics of given similarities (one per image). */
+    /** The metrics of given similarities (one per image), share above {@link #THRESHOLD}. */
     public static TriggerCopying ofSimilarities(double[] sim) {
+        return ofSimilarities(sim, THRESHOLD);
+    }
+
+    /**
+     * The metrics of given similarities with another copy threshold (the testbed's copy embedding has its own,
+     * docs/metrics.md).
+     */
+    public static TriggerCopying ofSimilarities(double[] sim, double threshold) {
+        if (sim.length == 0) {
+            throw new IllegalArgumentException("trigger copying: need at least one image");
+        }
         double[] s = sim.clone();
         Arrays.sort(s);
         int n = s.length;
@@ -44,7 +55,7 @@ public record TriggerCopying(double maxSimilarity, double top3Similarity, double
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("trigger copying: similarity " + v);
             }
-            if (v > THRESHOLD) {
+            if (v > threshold) {
                 above++;
             }
         }
