@@ -20,6 +20,7 @@ public final class MemScope implements Runnable {
         BenchCommand.class,
         MembenchCommand.class,
         SampleCommand.class,
+        SearchTriggersCommand.class,
     };
 
     @CommandLine.Spec

@@ -30,7 +30,8 @@ public final class ModelSources {
         };
     }
 
-    static Path testbedDir(ModelSpec spec) {
+    /** The testbed folder a spec names: its own folder, or models/testbed of the installation. */
+    public static Path testbedDir(ModelSpec spec) {
         return spec.dir() != null ? spec.dir() : Installation.home().resolve(TESTBED_DIR);
     }
 }
