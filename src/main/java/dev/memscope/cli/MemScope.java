@@ -21,6 +21,7 @@ public final class MemScope implements Runnable {
         MembenchCommand.class,
         SampleCommand.class,
         SearchTriggersCommand.class,
+        AugmentTriggerCommand.class,
     };
 
     @CommandLine.Spec
