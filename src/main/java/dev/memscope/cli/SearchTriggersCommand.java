@@ -105,7 +105,7 @@ public final class SearchTriggersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        OutputPaths.requireFolder("--out", out);
+        OutputPaths.requireFolder("--out", out, trigger.corpus == null ? new Path[0] : new Path[] {trigger.corpus});
         if (chains < 1) {
             throw new IllegalArgumentException("--chains must be >= 1, got " + chains);
         }
@@ -115,6 +115,11 @@ public final class SearchTriggersCommand implements Callable<Integer> {
         ChainConfig template = new ChainConfig(seed, length, iterations, k, proposalTemperature,
                 selectionTemperature, trigger.noiseSeed);
         Path stateDir = state != null ? state : out.toAbsolutePath().resolveSibling(out.getFileName() + ".state");
+        if (stateDir.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
+            // --out is replaced whole at the end; state inside it would be lost with every run
+            throw new IllegalArgumentException("--state " + stateDir + " lies inside --out " + out
+                    + "; put the chain state beside it");
+        }
         long t0 = System.nanoTime();
         SearchReport report;
         try (ModelSource source = model.open(world, backend); ScoreKernels kernels = Backends.create(

@@ -8,7 +8,6 @@ import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
-import java.util.Arrays;
 import java.util.List;
 
 /**

@@ -60,6 +60,10 @@ class SearchTriggersCommandTest {
                 dir.resolve("o").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--k >= 1");
+        CliRun inside = CliRun.of("search-triggers", "--model", "testbed", "--out", dir.resolve("o").toString(),
+                "--state", dir.resolve("o").resolve("state").toString());
+        assertThat(inside.exitCode()).isEqualTo(2);
+        assertThat(inside.err()).contains("lies inside --out");
     }
 
     @Test
