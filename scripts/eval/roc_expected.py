@@ -13,6 +13,8 @@ TPR at a target FPR (0.01), on the drop_intermediate curve:
              point (lowest FPR, then lowest TPR), as NumPy's argmin returns the first index
   below    - the last point with fpr < target
   atLeast  - the first point with fpr >= target (the CLiD authors' evaluation code)
+TPR at 3% FPR (tprAt3PctFprNearest): np.argmin(|fpr - 0.03|), as rohanasthana/memorization-anisotropy's
+  detect_eval.py computes its TPR@3%FPR.
 Best accuracy: brute force over thresholds {+inf} U unique(scores), rule "score >= th", ties -> highest th.
 Wen's balanced accuracy: np.max(1 - (fpr + (1 - tpr)) / 2) on the same curve (Wen et al.'s det_mem_viz notebook).
 
@@ -34,6 +36,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     ORACLE = None
 
 TARGET = 0.01
+TARGET3 = 0.03   # compare's TPR@3%FPR column: nearest point, as the anisotropy authors' detect_eval.py reports it
 
 
 def numpy_roc_curve(y, s):
@@ -96,6 +99,7 @@ def case(name, scores, labels):
     y = np.asarray(labels, dtype=int)
     fpr, tpr, thr, raw_first = curve_of(y, s)
     nearest = int(np.argmin(np.abs(fpr - TARGET)))
+    nearest3 = int(np.argmin(np.abs(fpr - TARGET3)))
     below = np.flatnonzero(fpr < TARGET)[-1]
     at_least = np.flatnonzero(fpr >= TARGET)[0]
     acc, acc_th = best_accuracy(y, s)
@@ -111,6 +115,7 @@ def case(name, scores, labels):
         "targetFpr": TARGET,
         "tprAtFprNearest": float(tpr[nearest]),
         "tprAtFprBelow": float(tpr[below]),
+        "tprAt3PctFprNearest": float(tpr[nearest3]),
         "tprAtFprAtLeast": float(tpr[at_least]),
         "bestAccuracy": acc,
         "wenBalancedAccuracy": float(np.max(1 - (fpr + (1 - tpr)) / 2)),

@@ -3,6 +3,7 @@ package dev.memscope.cli;
 import dev.memscope.compare.Comparison;
 import dev.memscope.compare.ComparisonReport;
 import dev.memscope.data.PromptFiles;
+import dev.memscope.detect.DetectorSettings;
 import dev.memscope.detect.Detectors;
 import dev.memscope.io.OutputFolder;
 import dev.memscope.io.OutputPaths;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
         description = {"Scores the model source's memorized prompts (positives) against its non-memorized prompts "
                 + "(negatives) with every detector (lab default: the world's captions from sd1_mem.txt and "
                 + "sd1_nmem.txt), and prints detector, steps, images per prompt, forward passes per prompt, AUC, "
-                + "TPR@1%%FPR (nearest ROC point and last point below 1%%), ms per prompt and speed-up over "
+                + "TPR@1%%FPR (nearest ROC point and last point below 1%%), TPR@3%%FPR (nearest), best accuracy, ms per prompt and speed-up over "
                 + "full-denoising Wen.",
                 "Writes results.json, scores.csv, roc.png, speed.png and report.md into --out (the folder is "
                 + "replaced whole: a failed or killed run leaves the previous one)."})
@@ -52,6 +53,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Mixin
     BackendOption backend = new BackendOption();
+
+    @Mixin
+    DetectorOptions detectorOptions = new DetectorOptions();
 
     @Option(names = "--positives", description = "memorized prompts to score (default: the source's memorized "
             + "prompts)")
@@ -86,6 +90,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         List<String> names = detectorNames();
+        DetectorSettings settings = detectorOptions.settings();
         String resolved = backend.resolved();
         Comparison run;
         ComparisonReport report;
@@ -97,7 +102,7 @@ public final class CompareCommand implements Callable<Integer> {
                     run.positives(), run.negatives(), backend.describe());
             stdout.flush();
             for (String name : names) {
-                DetectorChoice.Choice c = DetectorChoice.choose(name, quick, source.capabilities());
+                DetectorChoice.Choice c = DetectorChoice.choose(name, quick, source.capabilities(), settings);
                 if (c.note() != null) {
                     stdout.println(c.note());
                     stdout.flush();

@@ -4,6 +4,8 @@ import dev.memscope.report.Csv;
 import dev.memscope.data.PromptFiles;
 import dev.memscope.detect.DetectionContext;
 import dev.memscope.detect.Detector;
+import dev.memscope.detect.DetectorSettings;
+import dev.memscope.detect.Detectors;
 import dev.memscope.detect.Scores;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
@@ -39,6 +41,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     BackendOption backend = new BackendOption();
 
+    @Mixin
+    DetectorOptions detectorOptions = new DetectorOptions();
+
     @Option(names = "--prompts", description = "prompt file: .txt (one per line), .jsonl, .csv (replay and testbed: "
             + "default every prompt they know)")
     Path prompts;
@@ -72,6 +77,11 @@ public final class DetectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prompts FILE is required for --model " + model.spec()
                     + " (replay and testbed default to every prompt they know)");
         }
+        DetectorSettings settings = detectorOptions.settings();
+        if (settings.setsAnisotropy() && !Detectors.isAnisotropy(detector)) {
+            throw new IllegalArgumentException("--preset, --g, --alignment and --alignment-space apply to the "
+                    + "anisotropy detectors, not to " + detector);
+        }
         java.io.PrintWriter stdout = spec.commandLine().getOut();
         List<String> list;
         Detector d;
@@ -82,7 +92,7 @@ public final class DetectCommand implements Callable<Integer> {
             } else {
                 list = source.allPrompts().orElseThrow();
             }
-            DetectorChoice.Choice c = DetectorChoice.choose(detector, quick, source.capabilities());
+            DetectorChoice.Choice c = DetectorChoice.choose(detector, quick, source.capabilities(), settings);
             if (!c.runs()) {
                 throw new IllegalArgumentException(c.requested() + " cannot run on " + source.spec() + ": "
                         + c.skipped());

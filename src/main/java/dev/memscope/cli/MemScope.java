@@ -20,6 +20,8 @@ public final class MemScope implements Runnable {
         BenchCommand.class,
         MembenchCommand.class,
         SampleCommand.class,
+        SearchTriggersCommand.class,
+        AugmentTriggerCommand.class,
     };
 
     @CommandLine.Spec

@@ -62,7 +62,7 @@ public final class Comparison {
         rocs.put(d.name(), roc);
         scores.put(d.name(), s.values());
         rows.add(new ComparisonRow(d.name(), d.cost(), (double) s.forwardPasses() / prompts.size(), roc.auc(),
-                roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.bestAccuracy(), s.millisPerPrompt(), null));
+                roc.tprAtFprNearest(0.01), roc.tprAtFprBelow(0.01), roc.tprAtFprNearest(0.03), roc.bestAccuracy(), s.millisPerPrompt(), null));
     }
 
     /** Records a detector the source cannot serve, and why ("needs ..."). */
@@ -93,12 +93,13 @@ public final class Comparison {
                 .column("AUC", Align.RIGHT, CellFormat.fixed(3))
                 .column("TPR@1%FPR nearest", Align.RIGHT, CellFormat.fixed(3))
                 .column("TPR@1%FPR below", Align.RIGHT, CellFormat.fixed(3))
+                .column("TPR@3%FPR", Align.RIGHT, CellFormat.fixed(3))
                 .column("best acc", Align.RIGHT, CellFormat.fixed(3))
                 .column("ms/prompt", Align.RIGHT, CellFormat.fixed(2))
                 .column("speed-up vs " + BASELINE, Align.RIGHT, CellFormat.times(1));
         for (ComparisonRow r : rows) {
             t.row(r.detector(), r.cost().steps(), r.cost().imagesPerPrompt(), r.passesPerPrompt(), r.auc(),
-                    r.tprNearest(), r.tprBelow(), r.bestAccuracy(), r.msPerPrompt(), r.speedup());
+                    r.tprNearest(), r.tprBelow(), r.tpr3Nearest(), r.bestAccuracy(), r.msPerPrompt(), r.speedup());
         }
         return t.build();
     }

@@ -90,6 +90,7 @@ public final class ComparisonReport {
             m.put("auc", r.auc());
             m.put("tprAt1PctFprNearest", r.tprNearest());
             m.put("tprAt1PctFprBelow", r.tprBelow());
+            m.put("tprAt3PctFprNearest", r.tpr3Nearest());
             m.put("bestAccuracy", r.bestAccuracy());
             // +inf when flagging nothing is best; JSON has no infinity, so that case is null.
             double t = roc.bestAccuracyThreshold();

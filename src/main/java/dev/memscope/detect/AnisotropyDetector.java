@@ -9,39 +9,44 @@ import java.util.List;
 /**
  * The denoising-free anisotropy detector. On pure-noise latents x_T shared by all prompts:
  * <pre>
- *   N = ||eps_c(x_T, 981) - eps_u(x_T, 981)||                                   (guidance magnitude, high noise)
- *   A = mean over pixels of cos(eps_u(x_T, 41), eps_c(x_T, 41) - eps_u(x_T, 41))  (alignment, low noise)
+ *   N = ||out_c(x_T, 981) - out_u(x_T, 981)||, times the preset's factor                (guidance magnitude)
+ *   A = mean over pixels of cos(eps_u(x_T, 41), eps_c(x_T, 41) - eps_u(x_T, 41))         (alignment, low noise)
  *   score = g1 N + g2 A
  * </pre>
  * Both timesteps are fed the same x_T (not a denoised latent): that is what makes it denoising-free, two batched
  * CFG evaluations (4 forward passes per image).
  *
- * <p>v-prediction: defaults {@code g = (1, 0.1)} and N is taken on the raw model outputs and scaled as the paper
- * does, {@code N = sqrt(abar)/(1 - abar) ||v_c - v_u||} at t = 981. Since
- * {@code v_c - v_u = (eps_c - eps_u)/sqrt(abar)} at a common x_t, this equals {@code ||eps_c - eps_u|| / (1 - abar)}
- * exactly, which is how it is computed here (outputs are converted to eps first). A is always the cosine between
- * eps vectors (after {@code V_TO_EPS}), so it measures the same geometry for both parameterizations.
+ * <p>The formula per model family is an {@link AnisotropyPreset} (sd1, sd2, rv, as the authors' code scores them);
+ * without one the model's prediction type picks it (eps -> sd1, v -> sd2). sd2 and rv scale N by
+ * {@code sqrt(abar)/(1 - abar)} on the raw output difference (for v: {@code ||eps_c - eps_u|| / (1 - abar)}, since
+ * {@code v_c - v_u = (eps_c - eps_u)/sqrt(abar)} at a common x_t). sd2 takes A on the raw v outputs as the authors
+ * do; {@link AnisotropySettings#space} = eps takes it on converted eps instead. The cosine variant
+ * ({@code uncond-guidance} = the authors' mode {@code x,c|x}, {@code cond-uncond} = {@code x,x|c},
+ * {@code cond-guidance} = {@code x|c,c|x}) is a setting too.
  */
 public final class AnisotropyDetector implements Detector {
     public static final int T_MAGNITUDE = 981;
     public static final int T_ALIGNMENT = 41;
     public static final long DEFAULT_SEED = 20240;
-    public static final double[] EPS_WEIGHTS = {1, 2};
-    public static final double[] V_WEIGHTS = {1, 0.1};
+    public static final double[] EPS_WEIGHTS = {AnisotropyPreset.SD1.g1, AnisotropyPreset.SD1.g2};
+    public static final double[] V_WEIGHTS = {AnisotropyPreset.SD2.g1, AnisotropyPreset.SD2.g2};
 
-    private final int images;
-    private final long seed;
-    private final double[] weights;
+    private final AnisotropySettings settings;
     private final String name;
 
-    /** Paper defaults: one shared image, weights chosen by the model's prediction type. */
+    /** Paper defaults: one shared image, the preset chosen by the model's prediction type. */
     public AnisotropyDetector() {
         this(1, DEFAULT_SEED, null);
     }
 
-    /** {@code weights} = {g1, g2}, or null for the defaults of the model's prediction type. */
+    /** {@code weights} = {g1, g2}, or null for the defaults of the model's preset. */
     public AnisotropyDetector(int images, long seed, double[] weights) {
-        this(images, seed, weights, "anisotropy");
+        this(new AnisotropySettings(images, seed, weights, null, null, null), "anisotropy");
+    }
+
+    /** Every setting: preset, g, alignment space and variant (nulls = the preset's or the defaults). */
+    public AnisotropyDetector(AnisotropySettings settings) {
+        this(settings, "anisotropy");
     }
 
     /**
@@ -49,24 +54,25 @@ public final class AnisotropyDetector implements Detector {
      * guidance magnitude) and {@code anisotropy-a} (g = (0, 1), the alignment).
      */
     public static AnisotropyDetector term(String term, int images) {
+        return term(term, new AnisotropySettings(images, DEFAULT_SEED, null, null, null, null));
+    }
+
+    /** A term alone with the other settings (preset, space, variant, seed, images) of {@code s}. */
+    public static AnisotropyDetector term(String term, AnisotropySettings s) {
         return switch (term) {
-            case "n" -> new AnisotropyDetector(images, DEFAULT_SEED, new double[] {1, 0}, "anisotropy-n");
-            case "a" -> new AnisotropyDetector(images, DEFAULT_SEED, new double[] {0, 1}, "anisotropy-a");
+            case "n" -> new AnisotropyDetector(s.withWeights(new double[] {1, 0}), "anisotropy-n");
+            case "a" -> new AnisotropyDetector(s.withWeights(new double[] {0, 1}), "anisotropy-a");
             default -> throw new IllegalArgumentException("anisotropy has terms n and a, not '" + term + "'");
         };
     }
 
-    private AnisotropyDetector(int images, long seed, double[] weights, String name) {
-        if (images < 1) {
-            throw new IllegalArgumentException("anisotropy: images per prompt must be >= 1, got " + images);
-        }
-        if (weights != null && (weights.length != 2 || !Double.isFinite(weights[0]) || !Double.isFinite(weights[1]))) {
-            throw new IllegalArgumentException("anisotropy: weights must be two finite numbers");
-        }
-        this.images = images;
-        this.seed = seed;
-        this.weights = weights == null ? null : weights.clone();
+    private AnisotropyDetector(AnisotropySettings settings, String name) {
+        this.settings = settings;
         this.name = name;
+    }
+
+    public AnisotropySettings settings() {
+        return settings;
     }
 
     @Override
@@ -76,30 +82,39 @@ public final class AnisotropyDetector implements Detector {
 
     @Override
     public DetectorNeeds needs() {
-        return DetectorNeeds.pureNoise(images, T_MAGNITUDE, T_ALIGNMENT);
+        return DetectorNeeds.pureNoise(settings.images(), T_MAGNITUDE, T_ALIGNMENT);
     }
 
     @Override
     public DetectorCost cost() {
-        return new DetectorCost(0, images, 4L * images);
+        return new DetectorCost(0, settings.images(), 4L * settings.images());
     }
 
-    /** N and A per item (prompt-major, image-minor), already scaled for v-prediction: {N[], A[]}. */
+    /** N and A per item (prompt-major, image-minor), N already scaled as the preset says: {N[], A[]}. */
     double[][] terms(List<String> prompts, DetectionContext ctx) {
         Denoiser model = ctx.model();
-        SharedNoise noise = new SharedNoise(model, prompts, images, seed);
+        AnisotropyPreset preset = settings.presetFor(model.predictionType());
+        AnisotropyPreset.Space space = settings.spaceFor(model.predictionType());
+        SharedNoise noise = new SharedNoise(model, prompts, settings.images(), settings.seed());
         int n = noise.x.batch();
         TensorF32 both = BatchedEps.twice(noise.x);
         var conds = BatchedEps.nullThen(noise.conditions);
         float[] nf = new float[n];
         float[] af = new float[n];
+        // N on eps: for an eps model that is the raw output; for a v model ||eps_c - eps_u|| = sqrt(abar) ||v_c - v_u||
         TensorF32[] hi = BatchedEps.halves(BatchedEps.eps(ctx, model, both, T_MAGNITUDE, conds));
         ctx.kernels().diffNorm(hi[1], hi[0], nf);
-        TensorF32[] lo = BatchedEps.halves(BatchedEps.eps(ctx, model, both, T_ALIGNMENT, conds));
-        ctx.kernels().guidanceAlignment(lo[1], lo[0], af);
+        TensorF32 loOut = space == AnisotropyPreset.Space.RAW
+                ? BatchedEps.raw(ctx, model, both, T_ALIGNMENT, conds)
+                : BatchedEps.eps(ctx, model, both, T_ALIGNMENT, conds);
+        TensorF32[] lo = BatchedEps.halves(loOut);
+        ctx.kernels().guidanceAlignment(lo[1], lo[0], settings.variant(), af);
         double scale = 1;
-        if (model.predictionType() == PredictionType.V_PREDICTION) {
-            scale = 1 / (1 - NoiseSchedule.stableDiffusion().alphabar(T_MAGNITUDE));
+        if (preset.scoreScaledNorm) {
+            double abar = NoiseSchedule.stableDiffusion().alphabar(T_MAGNITUDE);
+            // sqrt(abar)/(1-abar) ||out_c - out_u||: for v outputs ||v_c - v_u|| = ||eps_c - eps_u|| / sqrt(abar)
+            scale = model.predictionType() == PredictionType.V_PREDICTION
+                    ? 1 / (1 - abar) : Math.sqrt(abar) / (1 - abar);
         }
         double[][] out = new double[2][n];
         for (int i = 0; i < n; i++) {
@@ -116,8 +131,8 @@ public final class AnisotropyDetector implements Detector {
         long start = System.nanoTime();
         CountingDenoiser counter = new CountingDenoiser(ctx.model());
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
-        double[] g = weights != null ? weights
-                : ctx.model().predictionType() == PredictionType.V_PREDICTION ? V_WEIGHTS : EPS_WEIGHTS;
+        double[] g = settings.weightsFor(ctx.model().predictionType());
+        int images = settings.images();
         ctx.progress().start(name(), cost().forwardPassesPerPrompt() * prompts.size());
         double[][] t = terms(prompts, c);
         double[] item = new double[t[0].length];

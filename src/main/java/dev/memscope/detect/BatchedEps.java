@@ -35,6 +35,16 @@ final class BatchedEps {
     }
 
     static TensorF32 eps(DetectionContext ctx, Denoiser model, TensorF32 x, int t, Condition[] conditions) {
+        return outputs(ctx, model, x, t, conditions, true);
+    }
+
+    /** The model's raw outputs (v stays v), for metrics the authors take on raw outputs (anisotropy, sd2). */
+    static TensorF32 raw(DetectionContext ctx, Denoiser model, TensorF32 x, int t, Condition[] conditions) {
+        return outputs(ctx, model, x, t, conditions, false);
+    }
+
+    private static TensorF32 outputs(DetectionContext ctx, Denoiser model, TensorF32 x, int t,
+                                     Condition[] conditions, boolean toEps) {
         TensorF32 out = TensorF32.zeros(x.shape());
         int n = x.batch();
         int per = x.shape().sampleSize();
@@ -43,7 +53,7 @@ final class BatchedEps {
             TensorF32 xs = x.slice(from, to);
             TensorF32 o = TensorF32.zeros(xs.shape());
             model.predict(xs, t, Arrays.copyOfRange(conditions, from, to), o);
-            if (model.predictionType() == PredictionType.V_PREDICTION) {
+            if (toEps && model.predictionType() == PredictionType.V_PREDICTION) {
                 ctx.kernels().convert(Conversion.V_TO_EPS, xs, o, NoiseSchedule.stableDiffusion().alphabar(t), o);
             }
             System.arraycopy(o.data(), 0, out.data(), from * per, (to - from) * per);

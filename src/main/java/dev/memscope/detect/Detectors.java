@@ -1,5 +1,6 @@
 package dev.memscope.detect;
 
+import dev.memscope.diffusion.DdimSampler;
 import java.util.List;
 
 /**
@@ -60,23 +61,37 @@ public final class Detectors {
 
     /** A detector with {@code images} images / generations per prompt; 0 keeps the paper's default. */
     public static Detector create(String name, int images) {
-        if (images < 0) {
-            throw new IllegalArgumentException("images per prompt must be >= 0 (0 = default), got " + images);
-        }
+        return create(name, DetectorSettings.DEFAULTS.withImages(images));
+    }
+
+    /**
+     * A detector with command-line settings: images (0 = default), seed (null = default) and, for the anisotropy
+     * family, g, preset, alignment space and variant.
+     */
+    public static Detector create(String name, DetectorSettings s) {
         String key = canonical(name);
-        int n = images == 0 ? defaultImages(key) : images;
+        int n = s.images() == 0 ? defaultImages(key) : s.images();
         return switch (key) {
-            case "anisotropy" -> new AnisotropyDetector(n, AnisotropyDetector.DEFAULT_SEED, null);
-            case "anisotropy-n" -> AnisotropyDetector.term("n", n);
-            case "anisotropy-a" -> AnisotropyDetector.term("a", n);
-            case "wen-first" -> WenDetector.firstStep(n);
-            case "wen-full" -> WenDetector.fullTrajectory(n);
-            case "sharpness" -> new SharpnessDetector(n, SharpnessDetector.DEFAULT_SEED, SharpnessDetector.Mode.EXACT);
-            case "sharpness-fd" -> new SharpnessDetector(n, SharpnessDetector.DEFAULT_SEED,
+            case "anisotropy" -> new AnisotropyDetector(s.anisotropy(n));
+            case "anisotropy-n" -> AnisotropyDetector.term("n", s.anisotropy(n));
+            case "anisotropy-a" -> AnisotropyDetector.term("a", s.anisotropy(n));
+            case "wen-first" -> new WenDetector(0, 1, DdimSampler.DEFAULT_STEPS, n, s.seedOr(WenDetector.DEFAULT_SEED),
+                    DdimSampler.DEFAULT_GUIDANCE);
+            case "wen-full" -> new WenDetector(0, DdimSampler.DEFAULT_STEPS, DdimSampler.DEFAULT_STEPS, n,
+                    s.seedOr(WenDetector.DEFAULT_SEED), DdimSampler.DEFAULT_GUIDANCE);
+            case "sharpness" -> new SharpnessDetector(n, s.seedOr(SharpnessDetector.DEFAULT_SEED),
+                    SharpnessDetector.Mode.EXACT);
+            case "sharpness-fd" -> new SharpnessDetector(n, s.seedOr(SharpnessDetector.DEFAULT_SEED),
                     SharpnessDetector.Mode.FINITE_DIFFERENCE);
-            case "carlini" -> new CarliniDetector(n, CarliniDetector.DEFAULT_THRESHOLD, CarliniDetector.DEFAULT_SEED);
+            case "carlini" -> new CarliniDetector(n, CarliniDetector.DEFAULT_THRESHOLD,
+                    s.seedOr(CarliniDetector.DEFAULT_SEED));
             default -> throw unknown(name);
         };
+    }
+
+    /** Whether a detector reads the anisotropy-only settings (g, preset, space, variant). */
+    public static boolean isAnisotropy(String name) {
+        return canonical(name).startsWith("anisotropy");
     }
 
     private static String canonical(String name) {

@@ -12,6 +12,7 @@ import dev.memscope.mitigate.Mitigations;
 import dev.memscope.mitigate.TrainingImages;
 import dev.memscope.model.Denoiser;
 import dev.memscope.progress.Progress;
+import dev.memscope.copy.NormalisedRmsDistance;
 import dev.memscope.source.TestbedImages;
 import dev.memscope.tensor.TensorF32;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ import java.util.Map;
  * features to those of {@link #FRECHET_REFERENCE} real training images (seeded pick).
  */
 public final class TestbedBench {
+    private static final NormalisedRmsDistance COPY_DISTANCE = new NormalisedRmsDistance(3);
+
     /** A trigger prompt and the index of its training image in {@link TestbedImages#training()}. */
     public record Trigger(String prompt, int reference) {
     }
@@ -172,7 +175,8 @@ public final class TestbedBench {
             double[] sims = new double[n];
             for (int j = 0; j < n; j++) {
                 sims[j] = MetricModels.similarity(copyEmb[p * n + j], refEmb[p]);
-                if (CopyDistance.rms(trig, (p * n + j) * d, refs, p * d, 3, d / 3) < tau) {
+                if (COPY_DISTANCE.between(Arrays.copyOfRange(trig, (p * n + j) * d, (p * n + j + 1) * d),
+                        Arrays.copyOfRange(refs, p * d, (p + 1) * d)) < tau) {
                     rmsCopies++;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.memscope.source;
 
 import dev.memscope.detect.Detector;
+import dev.memscope.detect.DetectorSettings;
 import dev.memscope.detect.Detectors;
 import dev.memscope.model.RecordedNoise;
 import java.util.Optional;
@@ -27,6 +28,14 @@ public final class DetectorChoice {
     }
 
     public static Choice choose(String name, boolean quick, Capabilities caps) {
+        return choose(name, quick, caps, DetectorSettings.DEFAULTS);
+    }
+
+    /**
+     * With command-line settings: {@code settings.images()} (when > 0) replaces the default / quick images; on a
+     * recording it is still capped at what was recorded.
+     */
+    public static Choice choose(String name, boolean quick, Capabilities caps, DetectorSettings settings) {
         String requested = Detectors.create(name).name();   // validates the name, gives its canonical form
         String key = requested;
         String note = null;
@@ -37,16 +46,18 @@ public final class DetectorChoice {
         }
         Optional<RecordedNoise.Recorded> recorded = caps.recording();
         if (recorded.isEmpty()) {
-            return new Choice(requested, quick ? Detectors.createQuick(key) : Detectors.create(key), note, null);
+            int n = settings.images() > 0 ? settings.images() : quick ? Detectors.quickImages(key) : 0;
+            return new Choice(requested, Detectors.create(key, settings.withImages(n)), note, null);
         }
-        int wanted = quick ? Detectors.quickImages(key) : Detectors.defaultImages(key);
+        int wanted = settings.images() > 0 ? settings.images()
+                : quick ? Detectors.quickImages(key) : Detectors.defaultImages(key);
         Detector fitted = null;
         try {
-            fitted = Detectors.create(key, Math.min(wanted, recorded.get().imagesPerPrompt()));
+            fitted = Detectors.create(key, settings.withImages(Math.min(wanted, recorded.get().imagesPerPrompt())));
         } catch (IllegalArgumentException tooFew) {
             // carlini cannot run on one image (it compares pairs); its defaults then state what it needs
         }
-        Detector d = fitted != null ? fitted : Detectors.create(key);
+        Detector d = fitted != null ? fitted : Detectors.create(key, settings.withImages(0));
         Optional<String> why = d.needs().unmetBy(recorded.get());
         return why.isPresent() ? new Choice(requested, null, note, why.get()) : new Choice(requested, d, note, null);
     }

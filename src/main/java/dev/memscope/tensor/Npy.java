@@ -90,14 +90,14 @@ public final class Npy {
         }
         if (m.group(2) != null) {
             throw new NpyFormatException(file, "unsupported dtype (a structured array with named fields;"
-                    + " supported: float32, float64, int32, int64)");
+                    + " supported: float32, float64, int32, int64, uint8)");
         }
         String descr = m.group(1);
         Matcher t = SIMPLE_TYPE.matcher(descr);
         DType dtype = t.matches() ? DType.fromCode(t.group(2)) : null;
         if (dtype == null) {
             throw new NpyFormatException(file, "unsupported dtype '" + descr
-                    + "' (supported: float32, float64, int32, int64)");
+                    + "' (supported: float32, float64, int32, int64, uint8)");
         }
         ByteOrder order = t.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         Matcher f = FORTRAN.matcher(header);
@@ -146,6 +146,11 @@ public final class Npy {
             case INT32 -> {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = data.getInt(4 * i);
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = data.get(i) & 0xff;
                 }
             }
             case INT64 -> {
@@ -211,7 +216,9 @@ public final class Npy {
         ByteBuffer bb = ByteBuffer.allocate(header.length + a.size() * w).order(ByteOrder.LITTLE_ENDIAN);
         bb.put(header);
         for (double v : a.values()) {
-            if (w == 4) {
+            if (w == 1) {
+                bb.put((byte) (int) v);
+            } else if (w == 4) {
                 bb.putInt((int) v);
             } else {
                 bb.putLong((long) v);

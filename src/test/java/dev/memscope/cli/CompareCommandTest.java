@@ -61,6 +61,65 @@ class CompareCommandTest {
     }
 
     @Test
+    void reportsTprAtThreePercentFprAsTheNearestRocPoint() throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("compare", "--quick", "--out", dir.toString(),
+                "--detectors", "anisotropy"));
+        args.addAll(List.of(SMALL_WORLD));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("TPR@3%FPR");
+        JsonNode d = new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("detectors").get(0);
+        double[] fpr = nums(d.get("roc").get("fpr"));
+        double[] tpr = nums(d.get("roc").get("tpr"));
+        // np.argmin(np.abs(fpr - 0.03)): the first of equally near points (RocTest pins this against sklearn)
+        int best = 0;
+        for (int i = 1; i < fpr.length; i++) {
+            if (Math.abs(fpr[i] - 0.03) < Math.abs(fpr[best] - 0.03)) {
+                best = i;
+            }
+        }
+        assertThat(d.get("tprAt3PctFprNearest").asDouble()).isEqualTo(tpr[best]);
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("TPR@3%FPR");
+    }
+
+    @Test
+    void detectorSettingsReachTheDetectors() throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("compare", "--quick", "--out", dir.toString(),
+                "--detectors", "anisotropy,wen-first", "--images", "2", "--seed", "7", "--g", "1,0",
+                "--alignment", "x,x|c", "--preset", "sd1"));
+        args.addAll(List.of(SMALL_WORLD));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(0);
+        JsonNode dets = new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("detectors");
+        assertThat(dets.get(0).get("imagesPerPrompt").asInt()).isEqualTo(2);
+        assertThat(dets.get(0).get("forwardPassesPerPrompt").asDouble()).isEqualTo(8.0);
+        assertThat(dets.get(1).get("imagesPerPrompt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void badDetectorSettingsAreUserErrorsNamingTheOption() {
+        for (String[] bad : List.of(new String[] {"--g", "1"}, new String[] {"--g", "1,NaN"},
+                new String[] {"--preset", "sd3"}, new String[] {"--alignment", "x,c"},
+                new String[] {"--images", "0"}, new String[] {"--alignment-space", "v"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("compare", "--quick", "--out", dir.toString(),
+                    "--detectors", "anisotropy"));
+            args.addAll(List.of(bad));
+            args.addAll(List.of(SMALL_WORLD));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", bad)).contains(bad[0]);
+        }
+    }
+
+    private static double[] nums(JsonNode a) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).asDouble();
+        }
+        return v;
+    }
+
+    @Test
     void anUnknownDetectorIsAUserError() {
         StringWriter err = new StringWriter();
         CommandLine cl = MemScope.commandLine();

@@ -49,6 +49,24 @@ class DetectCommandTest {
     }
 
     @Test
+    void detectorSettingsApplyAndAnisotropyOnlyOnesAreRefusedElsewhere() throws Exception {
+        Path prompts = dir.resolve("p.txt");
+        Files.writeString(prompts, "sunset over hills\na red apple\n");
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        CliRun base = detect("--prompts", prompts.toString(), "--detector", "anisotropy", "--out", a.toString());
+        CliRun set = detect("--prompts", prompts.toString(), "--detector", "anisotropy", "--images", "3", "--seed",
+                "5", "--g", "1,0", "--alignment", "cond-uncond", "--out", b.toString());
+        assertThat(base.exitCode()).as(base.err()).isZero();
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.out()).contains("scored 2 prompts (24 forward passes");   // 3 images x 4 passes x 2
+        assertThat(Files.readString(b)).isNotEqualTo(Files.readString(a));
+        CliRun wrong = detect("--prompts", prompts.toString(), "--detector", "wen-first", "--g", "1,2");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("apply to the anisotropy detectors, not to wen-first");
+    }
+
+    @Test
     void readsMemBenchCsvAndJsonl() throws Exception {
         Path csv = dir.resolve("m.csv");
         Files.writeString(csv, ",prompt,urls\n0,fire us army garden flag single,['https://a']\n"

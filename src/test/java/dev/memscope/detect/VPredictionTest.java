@@ -25,7 +25,9 @@ class VPredictionTest {
         List<String> prompts = TestWorlds.all().subList(10, 22);
         double abar = NoiseSchedule.stableDiffusion().alphabar(AnisotropyDetector.T_MAGNITUDE);
         try (LabDenoiser lab = TestWorlds.model(); ScoreKernels k = Backends.create("cpu")) {
-            double[] v = new AnisotropyDetector().score(prompts,
+            // A on eps (--alignment-space eps): the v view must then reproduce the eps path exactly
+            double[] v = new AnisotropyDetector(new AnisotropySettings(1, AnisotropyDetector.DEFAULT_SEED, null, null,
+                    AnisotropyPreset.Space.EPS, null)).score(prompts,
                     new DetectionContext(new VPredictionDenoiser(lab, k, true), k, 8, Progress.NONE)).values();
             double[] eps = new AnisotropyDetector(1, AnisotropyDetector.DEFAULT_SEED, new double[] {1 / (1 - abar), 0.1})
                     .score(prompts, new DetectionContext(lab, k, 8, Progress.NONE)).values();

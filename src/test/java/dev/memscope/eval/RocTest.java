@@ -79,6 +79,8 @@ class RocTest {
         assertThat(roc.thresholds()).as("thresholds").containsExactly(nums(c.get("thresholds")));
         assertThat(roc.tprAtFprNearest(target)).as("nearest").isEqualTo(c.get("tprAtFprNearest").asDouble());
         assertThat(roc.tprAtFprBelow(target)).as("below").isEqualTo(c.get("tprAtFprBelow").asDouble());
+        assertThat(roc.tprAtFprNearest(0.03)).as("nearest 3%")
+                .isEqualTo(c.get("tprAt3PctFprNearest").asDouble());
         assertThat(roc.tprAtFprAtLeast(target)).as("at least").isEqualTo(c.get("tprAtFprAtLeast").asDouble());
         assertThat(roc.bestAccuracy()).as("best accuracy").isEqualTo(c.get("bestAccuracy").asDouble());
         assertThat(roc.wenBalancedAccuracy()).as("Wen's balanced accuracy")

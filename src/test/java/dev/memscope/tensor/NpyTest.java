@@ -243,7 +243,7 @@ class NpyTest {
 
     @Test
     void unsupportedDtypesAreErrorsNamingTheFileAndTheDtype() throws IOException {
-        for (String descr : new String[] {"<f2", "<c16", "|b1", "|u1", "<U3", "<M8[ns]", "|O"}) {
+        for (String descr : new String[] {"<f2", "<c16", "|b1", "<u2", "<U3", "<M8[ns]", "|O"}) {
             Path f = file("dtype.npy", npy(1, "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2,), }",
                     new byte[0]));
             assertRejected(f, "unsupported dtype '" + descr + "'");
@@ -252,6 +252,20 @@ class NpyTest {
                 npy(1, "{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (2,), }",
                         new byte[16]));
         assertRejected(structured, "unsupported dtype");
+    }
+
+    @Test
+    void uint8ReadsAsUnsignedBytesAndWritesBack() throws IOException {
+        // 8-bit images are stored as uint8, as NumPy writes them
+        Path f = file("u8.npy", npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }",
+                new byte[] {0, (byte) 200, (byte) 255, 7}));
+        NpyArray a = Npy.read(f);
+        assertThat(a.dtype()).isEqualTo(DType.UINT8);
+        assertThat(a.shape()).containsExactly(2, 2);
+        assertThat(a.values()).containsExactly(0, 200, 255, 7);
+        Path back = f.resolveSibling("u8-back.npy");
+        Npy.write(back, a);
+        assertThat(Npy.read(back).values()).containsExactly(0, 200, 255, 7);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.memscope.membench;
+package dev.memscope.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * scripts/metrics/reference_embeddings.py on noisy copies of training images (values outside [-1, 1] included, so
  * the clipping is exercised).
  */
-class CopyDistanceTest {
+class NormalisedRmsDistanceTest {
+    private static final NormalisedRmsDistance RMS = new NormalisedRmsDistance(3);
+
 
     @Test
     void matchesLabelsPyOnNoisyCopies() throws Exception {
@@ -30,7 +32,7 @@ class CopyDistanceTest {
             }
             float[] img = images.image(images.training(), idx.get(i).asInt());
             // float32 inputs vs float64: relative 1e-6 of a distance of order 1
-            assertThat(CopyDistance.rms(noisy, 0, img, 0, 3, 256)).as("image " + idx.get(i))
+            assertThat(RMS.between(noisy, img)).as("image " + idx.get(i))
                     .isCloseTo(ref.get("rms").get(i).asDouble(), within(1e-5));
         }
     }
@@ -47,9 +49,9 @@ class CopyDistanceTest {
                 b[c * 4 + p] = 0.1f * c + 0.9f * a[c * 4 + p];   // stays inside [-1, 1]
             }
         }
-        assertThat(CopyDistance.rms(a, 0, a, 0, 3, 4)).isEqualTo(0.0);
+        assertThat(RMS.between(a, a)).isEqualTo(0.0);
         // the std floor 0.05 makes the invariance approximate for a gain != 1: small, not zero
-        assertThat(CopyDistance.rms(a, 0, b, 0, 3, 4)).isLessThan(0.02);
+        assertThat(RMS.between(a, b)).isLessThan(0.02);
     }
 
     @Test
@@ -57,6 +59,6 @@ class CopyDistanceTest {
         float[] a = new float[12];
         float[] b = new float[12];
         b[7] = Float.NaN;
-        assertThatThrownBy(() -> CopyDistance.rms(a, 0, b, 0, 3, 4)).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> RMS.between(a, b)).hasMessageContaining("NaN");
     }
 }
