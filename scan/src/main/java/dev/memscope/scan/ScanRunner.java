@@ -112,6 +112,7 @@ public final class ScanRunner {
                         bad.size(), secs, n / secs, rate, eta(rowsLeft / rate));
             }
         }
+        store.finish();
         ScanSummary.Result summary = ScanSummary.write(s.out(), store, chunks, s.primary(), s.threshold(), s.topK(),
                 s.model().model());
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -135,7 +136,7 @@ public final class ScanRunner {
         List<ScoredRow> scored;
         try {
             scored = new ArrayList<>(spark.parallelize(batches, slices).mapPartitions(scorer).collect());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Spark throws SparkException, a checked exception Java cannot see declared
             throw new IllegalStateException(String.format(Locale.ROOT, "chunk %d (rows %d-%d) failed on an executor: "
                     + "%s", chunk, first, first + n - 1, taskMessage(e)), e);
         }

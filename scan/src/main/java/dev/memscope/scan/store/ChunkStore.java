@@ -97,6 +97,11 @@ public final class ChunkStore {
         return dropped;
     }
 
+    /** After the last chunk: removes the (then empty) temp folder, so a finished scan leaves nothing but results. */
+    public void finish() throws IOException {
+        deleteTree(tmp());
+    }
+
     /** Writes a chunk's files and commits it (marker last). */
     public void commit(int chunk, List<String> columns, String model, List<ScoredRow> scored, List<Reject> rejected,
                        Double threshold, long firstRow, long rows, double seconds) throws IOException {

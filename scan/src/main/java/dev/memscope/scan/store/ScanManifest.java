@@ -100,6 +100,10 @@ public final class ScanManifest {
             }
             return null;
         }
+        if (was.isNumber() && now.isNumber()) {
+            // a number read back may be an int node where the written one was a long: compare values
+            return was.decimalValue().compareTo(now.decimalValue()) == 0 ? null : at + " was " + was + ", now " + now;
+        }
         return was.equals(now) ? null : at + " was " + was + ", now " + now;
     }
 }
