@@ -10,6 +10,7 @@
 #        detectors DetectorBench: ms per prompt of each detector
 #        amg       AmgOverheadBench: ms per DDIM step of plain guided DDIM and of AMG (sd-code), same world and batch
 #        all       kernels, lab, detectors, amg in sequence (never in parallel: natives extract to fixed paths)
+#        scan      not JMH: `memscope scan` rows/s per executor count (scripts/scan-bench.sh; its own options)
 # Modes: default = the annotations' settings; --quick = 1 fork, short iterations, a subset of params, each suite
 #        under 5 minutes on a 2-core machine; --full = the annotations' settings plus the extra classes;
 #        --smoke (kernels only, CI) = 1 short iteration at batch 1.
@@ -19,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
 (( $# >= 1 )) || usage 1
 suite="$1"; shift
 
@@ -35,6 +36,10 @@ if [[ "$suite" == refresh-baselines ]]; then
     done
     echo ">> baselines written to $dir; update $dir/MACHINE.md (lscpu, JDK, commit, uptime) before committing" >&2
     exit 0
+fi
+
+if [[ "$suite" == scan ]]; then
+    exec scripts/scan-bench.sh "$@"
 fi
 
 mode=default
