@@ -71,12 +71,19 @@ public final class ChunkParquet {
         }
     }
 
+    /**
+     * Row groups of a corpus file. A Parquet reader holds the pages of one row group of the read column, so this,
+     * not the file's row count, is what reading a corpus costs in memory; 16 MiB keeps it small at any size.
+     */
+    static final long CORPUS_ROW_GROUP_BYTES = 16L << 20;
+
     /** Text-to-Parquet for corpora (scripts/make_scan_corpus.py): one string column. */
     public static ParquetWriter<Group> captionWriter(Path file, String column) throws IOException {
         MessageType schema = Types.buildMessage()
                 .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(column)
                 .named("captions");
         return ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withRowGroupSize(CORPUS_ROW_GROUP_BYTES)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).build();
     }
 
