@@ -95,6 +95,8 @@ public final class ScanCommand implements Callable<Integer> {
         ScanSettings s = new ScanSettings(InputSet.of(inputs, columns), out,
                 ModelKey.resolve(spec, testbed, backend.resolved(), model.onnxProvider()),
                 ScanDetector.parseList(detectors), chunkRows, batchRows, batch, threshold, topK);
+        // a missing caption column is found before Spark starts or anything is written
+        s.inputs().checkColumns();
         java.nio.file.Files.createDirectories(out);
         // before Spark's first log line: its log4j2 configuration (log4j2.properties) writes to this file
         System.setProperty("memscope.scan.log", out.resolve("spark.log").toAbsolutePath().toString());
