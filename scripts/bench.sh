@@ -12,6 +12,7 @@
 #        testbed   TestbedBench + TestbedBareOrtBench: ms per prompt of each detector on the learned testbed, bare
 #                  ONNX Runtime passes for the harness overhead, and the PyTorch peer (bench_torch.py) in the same run
 #        all       kernels, lab, detectors, amg, testbed in sequence (never in parallel: natives extract to fixed paths)
+#        scan      not JMH: `memscope scan` rows/s per executor count (scripts/scan-bench.sh; its own options)
 # Modes: default = the annotations' settings; --quick = 1 fork, short iterations, a subset of params, each suite
 #        under 5 minutes on a 2-core machine; --full = the annotations' settings plus the extra classes;
 #        --smoke (kernels only, CI) = 1 short iteration at batch 1.
@@ -21,7 +22,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
 (( $# >= 1 )) || usage 1
 suite="$1"; shift
 
@@ -37,6 +38,10 @@ if [[ "$suite" == refresh-baselines ]]; then
     done
     echo ">> baselines written to $dir; update $dir/MACHINE.md (lscpu, JDK, commit, uptime) before committing" >&2
     exit 0
+fi
+
+if [[ "$suite" == scan ]]; then
+    exec scripts/scan-bench.sh "$@"
 fi
 
 mode=default

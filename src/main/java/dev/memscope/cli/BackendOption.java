@@ -10,7 +10,7 @@ public final class BackendOption {
     String backend;
 
     /** The backend to use (auto resolved). */
-    String resolved() {
+    public String resolved() {
         return Backends.resolve(backend);
     }
 

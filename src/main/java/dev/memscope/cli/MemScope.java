@@ -68,7 +68,8 @@ public final class MemScope implements Runnable {
         return report(e, cmd.getErr(), cmd.getCommandSpec().qualifiedName());
     }
 
-    static int report(Throwable thrown, java.io.PrintWriter err, String command) {
+    /** Public for commands with their own entry point ({@code memscope scan}), so every command fails alike. */
+    public static int report(Throwable thrown, java.io.PrintWriter err, String command) {
         Throwable e = thrown instanceof CommandLine.ExecutionException && thrown.getCause() != null
                 ? thrown.getCause() : thrown;
         if (System.getenv("MEMSCOPE_DEBUG") != null) {

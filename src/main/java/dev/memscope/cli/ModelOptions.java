@@ -30,7 +30,7 @@ public final class ModelOptions {
     String onnxProvider;
 
     /** The source asked for; more than one of --model, --onnx, --replay is an error naming them. */
-    ModelSpec spec() {
+    public ModelSpec spec() {
         int given = (model != null ? 1 : 0) + (onnx != null ? 1 : 0) + (replay != null ? 1 : 0);
         if (given > 1) {
             throw new IllegalArgumentException("--model, --onnx and --replay exclude each other: name one model");
@@ -42,6 +42,11 @@ public final class ModelOptions {
             return new ModelSpec(ModelSpec.Kind.REPLAY, replay);
         }
         return model == null ? ModelSpec.LAB : ModelSpec.parse(model);
+    }
+
+    /** The ONNX Runtime provider asked for (cpu, cuda or auto). */
+    public String onnxProvider() {
+        return onnxProvider;
     }
 
     /** For commands that build their own lab world (membench, clid --lab): anything but the lab is an error. */

@@ -124,8 +124,21 @@ public final class AnisotropyDetector implements Detector {
         return out;
     }
 
+    /**
+     * The score of every prompt with its two terms, each averaged over the prompt's images: {@code N} (the guidance
+     * magnitude, scaled for v-prediction) and {@code A} (the alignment). {@code score = g1 N + g2 A} holds per
+     * image and so for the means. {@code memscope scan} writes all three; {@link #score} is this without the terms.
+     */
+    public record TermScores(Scores scores, double[] n, double[] a) {
+    }
+
     @Override
     public Scores score(List<String> prompts, DetectionContext ctx) {
+        return scoreWithTerms(prompts, ctx).scores();
+    }
+
+    /** {@link #score} with the terms N and A of each prompt (one pass over the model, the same numbers). */
+    public TermScores scoreWithTerms(List<String> prompts, DetectionContext ctx) {
         PromptChecks.require(name(), prompts);
         RecordedModels.requireServable(this, ctx.model());
         long start = System.nanoTime();
@@ -141,13 +154,33 @@ public final class AnisotropyDetector implements Detector {
         }
         ctx.progress().done();
         double[] s = new double[prompts.size()];
+        double[] n = new double[prompts.size()];
+        double[] a = new double[prompts.size()];
         for (int p = 0; p < s.length; p++) {
-            double a = 0;
+            double sum = 0;
+            double sn = 0;
+            double sa = 0;
             for (int i = 0; i < images; i++) {
-                a += item[p * images + i];
+                sum += item[p * images + i];
+                sn += t[0][p * images + i];
+                sa += t[1][p * images + i];
             }
-            s[p] = a / images;
+            s[p] = sum / images;
+            n[p] = sn / images;
+            a[p] = sa / images;
         }
-        return new Scores(name(), s, counter.passes(), System.nanoTime() - start);
+        Scores scores = new Scores(name(), s, counter.passes(), System.nanoTime() - start);
+        // the score's finiteness promise (Scores) holds for its terms too: a NaN term must not reach an output
+        requireFinite("N", n);
+        requireFinite("A", a);
+        return new TermScores(scores, n, a);
+    }
+
+    private void requireFinite(String term, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new IllegalStateException(name() + ": term " + term + " of prompt " + i + " is " + v[i]);
+            }
+        }
     }
 }
