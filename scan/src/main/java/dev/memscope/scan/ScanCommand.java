@@ -59,6 +59,11 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Spark master: local[*] (default, embedded), local[N], spark://HOST:PORT")
     String master;
 
+    @Option(names = "--threads-per-slot", paramLabel = "N|auto", defaultValue = "auto",
+            description = "threads of each task slot's scorer (kernels, ONNX Runtime); auto: cores / slots with "
+                    + "local[N], 1 on a cluster (one slot per executor core), so slots do not oversubscribe cores")
+    String threadsPerSlot;
+
     @Option(names = "--conf", description = "extra Spark setting KEY=VALUE (repeatable)")
     List<String> conf = new ArrayList<>();
 
@@ -93,7 +98,8 @@ public final class ScanCommand implements Callable<Integer> {
         ModelSpec spec = model.spec();
         Path testbed = dev.memscope.io.Installation.home().resolve(ModelSources.TESTBED_DIR);
         ScanSettings s = new ScanSettings(InputSet.of(inputs, columns), out,
-                ModelKey.resolve(spec, testbed, backend.resolved(), model.onnxProvider()),
+                ModelKey.resolve(spec, testbed, backend.resolved(), model.onnxProvider(),
+                        SlotThreads.resolve(threadsPerSlot, master, Runtime.getRuntime().availableProcessors())),
                 ScanDetector.parseList(detectors), chunkRows, batchRows, batch, threshold, topK);
         // a missing caption column is found before Spark starts or anything is written
         s.inputs().checkColumns();

@@ -39,9 +39,9 @@ public final class VectorGemm implements Gemm {
     private final int threads;
     private final ExecutorService pool;
 
-    /** One worker per available processor. */
+    /** One worker per available processor, or {@link CpuThreads#PROPERTY}'s count. */
     public VectorGemm() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(CpuThreads.configured());
     }
 
     public VectorGemm(int threads) {

@@ -133,7 +133,7 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     public VectorKernels(NonFinitePolicy policy) {
-        this(policy, Runtime.getRuntime().availableProcessors());
+        this(policy, CpuThreads.configured());
     }
 
     public VectorKernels(NonFinitePolicy policy, int threads) {

@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * ONNX Runtime type, so that it can say clearly when the runtime is missing from the class path.
  */
 public final class OnnxModels {
+    /** System property: ONNX Runtime intra-op threads per session (default: ONNX Runtime's, one per core). */
+    public static final String INTRA_OP_THREADS = "memscope.onnx.threads";
+
     /** Latents per UNet call unless asked otherwise: SD v1 at 64x64 takes ~1 GB of activations per 8 on a GPU. */
     public static final int DEFAULT_MAX_BATCH = 8;
 

@@ -9,9 +9,6 @@ import java.io.PrintStream;
 
 /** The ONNX Runtime side of {@link OnnxModels#open}: tokenizer, config, sessions, in that order. */
 final class OnnxOpener {
-    /** System property: ONNX Runtime intra-op threads per session (default: ONNX Runtime's, one per core). */
-    static final String INTRA_OP_THREADS = "memscope.onnx.threads";
-
     private OnnxOpener() {
     }
 
@@ -36,7 +33,7 @@ final class OnnxOpener {
     /** Session options for this provider; {@code notes} receives the fallback message of {@code auto}. */
     static OrtSession.SessionOptions options(OnnxProvider provider, PrintStream notes) throws OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        String threads = System.getProperty(INTRA_OP_THREADS);
+        String threads = System.getProperty(OnnxModels.INTRA_OP_THREADS);
         if (threads != null) {
             // on a shared, oversubscribed machine one thread avoids stalls at ONNX Runtime's intra-op barriers
             opts.setIntraOpNumThreads(Integer.parseInt(threads.trim()));

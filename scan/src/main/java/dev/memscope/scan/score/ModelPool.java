@@ -1,5 +1,8 @@
 package dev.memscope.scan.score;
 
+import dev.memscope.kernels.cpu.CpuThreads;
+import dev.memscope.model.onnx.OnnxModels;
+
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.model.lab.LabConfig;
@@ -49,7 +52,13 @@ public final class ModelPool {
         return n == null ? 0 : n.get();
     }
 
-    private static Opened open(ModelKey key) throws IOException {
+    private static synchronized Opened open(ModelKey key) throws IOException {
+        if (key.threadsPerSlot() > 0) {
+            // read when the kernels and ONNX sessions are built; every key of one scan carries the same count
+            String n = Integer.toString(key.threadsPerSlot());
+            System.setProperty(CpuThreads.PROPERTY, n);
+            System.setProperty(OnnxModels.INTRA_OP_THREADS, n);
+        }
         LabConfig lab = key.spec().kind() == dev.memscope.source.ModelSpec.Kind.LAB ? LabConfig.defaults() : null;
         ModelSource source = ModelSources.open(key.spec(), lab, key.backend(), key.onnxProvider());
         ScoreKernels kernels;
