@@ -2,6 +2,7 @@
 # scan-bench.sh (run as `scripts/bench.sh scan`): rows per second of `memscope scan` per executor count.
 #
 #   scripts/bench.sh scan [--rows 2000] [--model lab] [--detectors anisotropy] [--slots 1,2] [--cluster]
+#                         [--threads-per-slot 1]
 #
 # Makes a seeded corpus (scripts/make_scan_corpus.py, text), scans it once per task-slot count with --master
 # local[N] (and, with --cluster, on scripts/scan-cluster.sh's loopback master with N workers of one core) into a
@@ -9,12 +10,13 @@
 # included), scan seconds (the driver loop: model opening, scoring, commits), rows/s over the scan seconds, steady
 # rows/s (chunks 2..n: without the first chunk, which pays for opening one model per task slot), peak RSS of the
 # driver JVM (and of the largest executor JVM in cluster mode), and the scaling efficiency of the steady rate
-# against 1 slot: rate(N) / (N x rate(1)). The logs stay in scan/target/bench-<time>/. The machine is whatever it
+# against 1 slot: rate(N) / (N x rate(1)). Every run gives each slot the same threads (default 1), so the
+# efficiency measures what adding a slot adds, not a 1-slot run that already spreads over every core. The logs stay in scan/target/bench-<time>/. The machine is whatever it
 # is at the time: run it on an idle one for numbers to quote.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-rows=2000 model=lab detectors=anisotropy slots=1,2 cluster=0
+rows=2000 model=lab detectors=anisotropy slots=1,2 cluster=0 threads=1
 while (( $# )); do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
@@ -22,6 +24,7 @@ while (( $# )); do
     --detectors) detectors="$2"; shift 2 ;;
     --slots) slots="$2"; shift 2 ;;
     --cluster) cluster=1; shift ;;
+    --threads-per-slot) threads="$2"; shift 2 ;;
     *) echo "scan-bench: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -48,7 +51,7 @@ run() {   # label, slots, master, extra args...
   local out="$work/out-$label-$n" t0 t1
   t0="$(date +%s.%N)"
   scripts/memscope scan --input "$work/corpus.txt" --out "$out" --model "$model" --detectors "$detectors" \
-    --master "$master" --chunk-rows "$(( rows / 4 > 0 ? rows / 4 : 1 ))" "$@" 2>"$work/log-$label-$n" &
+    --master "$master" --threads-per-slot "$threads" --chunk-rows "$(( rows / 4 > 0 ? rows / 4 : 1 ))" "$@" 2>"$work/log-$label-$n" &
   local pid=$!
   watch_rss "$pid" "$work/rss-$label-$n" &
   local w=$!
