@@ -11,7 +11,8 @@
 #        amg       AmgOverheadBench: ms per DDIM step of plain guided DDIM and of AMG (sd-code), same world and batch
 #        testbed   TestbedBench + TestbedBareOrtBench: ms per prompt of each detector on the learned testbed, bare
 #                  ONNX Runtime passes for the harness overhead, and the PyTorch peer (bench_torch.py) in the same run
-#        all       kernels, lab, detectors, amg, testbed in sequence (never in parallel: natives extract to fixed paths)
+#        mitigation TestbedMitigationBench: ms per image of none, rna, rta, amg on the testbed; overhead = row / none
+#        all       kernels, lab, detectors, amg, testbed, mitigation in sequence (never in parallel: natives extract to fixed paths)
 #        scan      not JMH: `memscope scan` rows/s per executor count (scripts/scan-bench.sh; its own options)
 # Modes: default = the annotations' settings; --quick = 1 fork, short iterations, a subset of params, each suite
 #        under 5 minutes on a 2-core machine; --full = the annotations' settings plus the extra classes;
@@ -22,7 +23,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-1}"; }
 (( $# >= 1 )) || usage 1
 suite="$1"; shift
 
@@ -56,9 +57,9 @@ for a in "$@"; do
 done
 
 case "$suite" in
-    kernels|lab|detectors|amg|testbed) ;;
+    kernels|lab|detectors|amg|testbed|mitigation) ;;
     all)
-        for s in kernels lab detectors amg testbed; do
+        for s in kernels lab detectors amg testbed mitigation; do
             echo ">> suite $s" >&2
             "$0" "$s" "$@"
         done
@@ -143,6 +144,10 @@ case "$suite" in
     amg)
         [[ "$mode" == quick ]] && timing 1 1 3s 3 4s
         given_pattern || include=("AmgOverheadBench")
+        ;;
+    mitigation)
+        [[ "$mode" == quick ]] && timing 1 1 3s 2 4s
+        given_pattern || include=("TestbedMitigationBench")
         ;;
     testbed)
         [[ "$mode" == quick ]] && timing 1 1 3s 3 3s
