@@ -118,4 +118,52 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
     public int dedupHold() {
         return form == Form.SD_CODE ? SD_DEDUP_STEPS : 0;
     }
+
+    /**
+     * The CLI's AMG options: {@code form} sd-code (default) or paper; {@code coefficients} "c1,c2,c3" (paper form
+     * only, required there: the paper's values are not built in); {@code gradient} eps-constant (authors) or exact;
+     * {@code sigma} sigma2 (authors) or single (MemScope's variant).
+     */
+    public static AmgConfig parse(String form, String coefficients, String gradient, String sigma) {
+        AmgConfig base;
+        switch (form == null ? "sd-code" : form.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sd-code" -> {
+                if (coefficients != null) {
+                    throw new IllegalArgumentException("--amg-coefficients applies to --amg-form paper; the sd-code "
+                            + "form computes its coefficients from sigma and t");
+                }
+                base = sdCode();
+            }
+            case "paper" -> {
+                if (coefficients == null) {
+                    throw new IllegalArgumentException("--amg-form paper needs --amg-coefficients c1,c2,c3");
+                }
+                String[] c = coefficients.split(",");
+                if (c.length != 3) {
+                    throw new IllegalArgumentException("--amg-coefficients takes three numbers c1,c2,c3, got '"
+                            + coefficients + "'");
+                }
+                try {
+                    base = paper(Double.parseDouble(c[0].trim()), Double.parseDouble(c[1].trim()),
+                            Double.parseDouble(c[2].trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--amg-coefficients: '" + coefficients + "' is not three "
+                            + "numbers");
+                }
+            }
+            default -> throw new IllegalArgumentException("--amg-form is sd-code or paper, not '" + form + "'");
+        }
+        Gradient g = switch (gradient == null ? "eps-constant" : gradient.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "eps-constant" -> Gradient.EPS_CONSTANT;
+            case "exact" -> Gradient.EXACT_JACOBIAN;
+            default -> throw new IllegalArgumentException("--amg-gradient is eps-constant or exact, not '"
+                    + gradient + "'");
+        };
+        boolean sigma2 = switch (sigma == null ? "sigma2" : sigma.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sigma2" -> true;
+            case "single" -> false;
+            default -> throw new IllegalArgumentException("--amg-sigma is sigma2 or single, not '" + sigma + "'");
+        };
+        return base.withGradient(g).withRecomputeSigma(sigma2);
+    }
 }
