@@ -315,7 +315,7 @@ public final class MembenchCommand implements Callable<Integer> {
         root.put("general", general);
         root.put("quick", quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
-                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance"));
+                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
         root.put("backend", resolved);
         root.put("world", Map.of("groups", lab.groups().size(), "baseTriggersPerGroup", baseTriggers,
                 "components", w.components(), "latent", List.of(w.channels(), w.height(), w.width()),

@@ -173,7 +173,7 @@ final class TestbedMembench {
         root.put("testbed", dir.toString());
         root.put("quick", cmd.quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
-                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance"));
+                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
         root.put("backend", backend);
         root.put("triggerPrompts", p.triggers().size());
         root.put("generalPrompts", p.general().size());

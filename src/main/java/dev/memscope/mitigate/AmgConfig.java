@@ -166,4 +166,11 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
         };
         return base.withGradient(g).withRecomputeSigma(sigma2);
     }
+
+    /** One line for reports, e.g. {@code sd-code, sigma2, eps-constant gradient}. */
+    public String describe() {
+        String f = form == Form.SD_CODE ? "sd-code" : "paper (c1 = " + c1 + ", c2 = " + c2 + ", c3 = " + c3 + ")";
+        return f + ", " + (recomputeSigma ? "sigma2" : "single sigma") + ", "
+                + (gradient == Gradient.EPS_CONSTANT ? "eps-constant" : "exact-Jacobian") + " gradient";
+    }
 }
