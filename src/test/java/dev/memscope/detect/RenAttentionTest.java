@@ -76,6 +76,9 @@ class RenAttentionTest {
         DetectorChoice.Choice c = DetectorChoice.choose("ren-entropy", false, lab);
         assertThat(c.runs()).isFalse();
         assertThat(c.skipped()).contains("needs cross-attention maps");
+        Capabilities replay = new Capabilities(false, Optional.of(new dev.memscope.model.RecordedNoise.Recorded(
+                java.util.Set.of(981), 0, Double.NaN, 1)), false);
+        assertThat(DetectorChoice.choose("ren-bos", true, replay).skipped()).contains("a replay records no attention");
         Capabilities testbed = new Capabilities(false, Optional.empty(), true);
         assertThat(DetectorChoice.choose("ren-entropy", false, testbed).detector().cost().forwardPassesPerPrompt())
                 .isEqualTo(1);
