@@ -65,7 +65,8 @@ public final class CompareCommand implements Callable<Integer> {
             + "non-memorized prompts)")
     Path negatives;
 
-    @Option(names = "--detectors", split = ",", description = "detectors to run (default: all, in paper order)")
+    @Option(names = "--detectors", split = ",", description = "detectors to run (default: all, in paper order; "
+            + "ren-entropy and ren-bos only on request, and only on models exposing cross-attention: the testbed)")
     List<String> detectors;
 
     @Option(names = "--limit", description = "score only the first N prompts of each class (default: all; --quick: "

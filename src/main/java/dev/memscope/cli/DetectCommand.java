@@ -50,7 +50,8 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--detector", required = true,
             description = "anisotropy, wen-first, wen-full, sharpness, carlini (or sharpness-fd); sharpness becomes "
-                    + "sharpness-fd on a model without exact Jacobian-vector products")
+                    + "sharpness-fd on a model without exact Jacobian-vector products; ren-entropy, ren-bos (Ren et al.'s "
+                    + "cross-attention statistics) on models exposing attention (the testbed)")
     String detector;
 
     @Option(names = "--threshold", description = "flag prompts whose score is >= this value")

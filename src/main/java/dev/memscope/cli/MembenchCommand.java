@@ -123,6 +123,26 @@ public final class MembenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
+    @Option(names = "--amg-form", defaultValue = "sd-code",
+            description = "AMG's form: sd-code (the authors' Stable Diffusion code, default) or paper")
+    String amgForm;
+
+    @Option(names = "--amg-coefficients", description = "c1,c2,c3 of --amg-form paper (required there)")
+    String amgCoefficients;
+
+    @Option(names = "--amg-gradient", defaultValue = "eps-constant",
+            description = "dissimilarity gradient: eps-constant (authors, default) or exact (JVPs; the lab)")
+    String amgGradient;
+
+    @Option(names = "--amg-sigma", defaultValue = "sigma2", description = "sigma of the dissimilarity term: "
+            + "sigma2 (recomputed after despecification and deduplication, authors, default) or single")
+    String amgSigma;
+
+    /** The AMG form the options ask for. */
+    dev.memscope.mitigate.AmgConfig amgConfig() {
+        return dev.memscope.mitigate.AmgConfig.parse(amgForm, amgCoefficients, amgGradient, amgSigma);
+    }
+
     @Option(names = "--batch", defaultValue = "64", description = "latents per sampler call (default 64)")
     int batch;
 
@@ -140,7 +160,7 @@ public final class MembenchCommand implements Callable<Integer> {
         OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;
-        MemBenchRun.Settings settings = new MemBenchRun.Settings(n, steps, guidance, batch);
+        MemBenchRun.Settings settings = new MemBenchRun.Settings(n, steps, guidance, batch, amgConfig());
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         }
@@ -295,7 +315,7 @@ public final class MembenchCommand implements Callable<Integer> {
         root.put("general", general);
         root.put("quick", quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
-                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance"));
+                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
         root.put("backend", resolved);
         root.put("world", Map.of("groups", lab.groups().size(), "baseTriggersPerGroup", baseTriggers,
                 "components", w.components(), "latent", List.of(w.channels(), w.height(), w.width()),

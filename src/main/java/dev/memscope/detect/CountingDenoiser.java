@@ -1,6 +1,7 @@
 package dev.memscope.detect;
 
 import dev.memscope.model.Condition;
+import dev.memscope.model.CrossAttention;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.JacobianDenoiser;
 import dev.memscope.model.PredictionType;
@@ -69,6 +70,16 @@ public final class CountingDenoiser implements Denoiser {
     @Override
     public Optional<JacobianDenoiser> exactJacobian() {
         return inner.exactJacobian().map(this::counted);
+    }
+
+    /** The wrapped model's cross-attention, each call counted as one pass per latent. */
+    @Override
+    public Optional<CrossAttention> crossAttention() {
+        return inner.crossAttention().map(a -> (xt, t, conditions) -> {
+            CrossAttention.AttentionMaps m = a.attention(xt, t, conditions);
+            passes.addAndGet(xt.batch());
+            return m;
+        });
     }
 
     @Override

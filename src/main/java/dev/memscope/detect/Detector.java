@@ -23,6 +23,14 @@ public interface Detector {
         return DetectorNeeds.beyondRecording(cost().imagesPerPrompt(), "model evaluations at arbitrary inputs");
     }
 
+    /**
+     * Whether the detector reads cross-attention maps ({@link dev.memscope.model.Denoiser#crossAttention()}), so
+     * sources without them can refuse it up front.
+     */
+    default boolean needsAttention() {
+        return false;
+    }
+
     /** Scores every prompt (batched as {@code ctx.batchSize()} allows); never returns a non-finite score. */
     Scores score(List<String> prompts, DetectionContext ctx);
 }

@@ -13,7 +13,9 @@ import java.util.List;
  *   JVP (needs a {@link dev.memscope.model.JacobianDenoiser}), 16 passes; {@code sharpness-fd} (not in
  *   {@link #names()}): central differences for black-box models, 24 passes;</li>
  * <li>{@code anisotropy-n}, {@code anisotropy-a} (not in {@link #names()}): anisotropy's two terms alone;</li>
- * <li>{@code carlini}: 8 generations, 50 steps, 800 passes.</li>
+ * <li>{@code carlini}: 8 generations, 50 steps, 800 passes;</li>
+ * <li>{@code ren-entropy}, {@code ren-bos} (not in {@link #names()}: only models exposing cross-attention run them):
+ *   Ren et al.'s attention entropy / attention off BOS at the first DDIM step, 1 image, 1 pass.</li>
  * </ul>
  * {@link #create(String, int)} overrides the images / generations per prompt (the quick comparison lowers them).
  */
@@ -40,6 +42,7 @@ public final class Detectors {
             case "sharpness", "sharpness-fd" -> SharpnessDetector.DEFAULT_IMAGES;
             case "wen-first", "wen-full" -> WenDetector.DEFAULT_GENERATIONS;
             case "carlini" -> CarliniDetector.DEFAULT_GENERATIONS;
+            case "ren-entropy", "ren-bos" -> RenAttentionDetector.DEFAULT_IMAGES;
             default -> throw unknown(name);
         };
     }
@@ -85,6 +88,10 @@ public final class Detectors {
                     SharpnessDetector.Mode.FINITE_DIFFERENCE);
             case "carlini" -> new CarliniDetector(n, CarliniDetector.DEFAULT_THRESHOLD,
                     s.seedOr(CarliniDetector.DEFAULT_SEED));
+            case "ren-entropy" -> new RenAttentionDetector(n, s.seedOr(RenAttentionDetector.DEFAULT_SEED),
+                    RenAttentionDetector.Statistic.ENTROPY);
+            case "ren-bos" -> new RenAttentionDetector(n, s.seedOr(RenAttentionDetector.DEFAULT_SEED),
+                    RenAttentionDetector.Statistic.BOS);
             default -> throw unknown(name);
         };
     }
@@ -103,6 +110,6 @@ public final class Detectors {
 
     private static IllegalArgumentException unknown(String name) {
         return new IllegalArgumentException("unknown detector '" + name + "'; known: " + String.join(", ", NAMES)
-                + ", sharpness-fd, anisotropy-n, anisotropy-a");
+                + ", sharpness-fd, anisotropy-n, anisotropy-a, ren-entropy, ren-bos");
     }
 }

@@ -34,8 +34,18 @@ public final class MemBenchRun {
     public record Trigger(String prompt, int group) {
     }
 
-    public record Settings(int images, int steps, double guidance, int batch) {
+    /** The run's settings; {@code amg} is the AMG form used when the method list has amg. */
+    public record Settings(int images, int steps, double guidance, int batch,
+                           dev.memscope.mitigate.AmgConfig amg) {
+        /** AMG in the authors' form ({@link dev.memscope.mitigate.AmgConfig#sdCode()}). */
+        public Settings(int images, int steps, double guidance, int batch) {
+            this(images, steps, guidance, batch, dev.memscope.mitigate.AmgConfig.sdCode());
+        }
+
         public Settings {
+            if (amg == null) {
+                throw new IllegalArgumentException("membench: amg config is null");
+            }
             if (images < 1) {
                 throw new IllegalArgumentException("membench: images per prompt must be >= 1, got " + images);
             }
@@ -161,7 +171,7 @@ public final class MemBenchRun {
                         + " of " + lab.groups().size());
             }
         }
-        Mitigation m = Mitigations.create(method, context());
+        Mitigation m = Mitigations.create(method, context(), settings.amg());
         LabWorld w = lab.world();
         int d = w.dim();
         int n = settings.images();

@@ -26,7 +26,12 @@ import java.util.Map;
  * (despecification, caption deduplication with the nearest image's caption as the negative prompt, dissimilarity
  * guidance) through {@link ScoreKernels#amg}, with coefficients from {@link AmgConfig}.
  *
- * <p>The gradient: {@code x0 = (x_t - sqrt(1 - abar) eps_g(x_t)) / sqrt(abar)} with
+ * <p>Authors' form (AMG-sd code, the default): s1 and s2 come from sigma of the sampler's x0; sigma is then
+ * recomputed (sigma2) on the x0 implied by the despecified and deduplicated eps, and sigma2 (its nearest image,
+ * its c3) drives the dissimilarity term, whose gradient holds eps constant: {@code grad_{x0} sigma2 / sqrt(abar)}.
+ * {@link AmgConfig#memscopeVariant()} keeps one sigma for all terms and differentiates through the Jacobian:
+ *
+ * <p>The exact gradient: {@code x0 = (x_t - sqrt(1 - abar) eps_g(x_t)) / sqrt(abar)} with
  * {@code eps_g = (1 - s0) eps_u + s0 eps_c}, so {@code grad_{x_t} sigma = (I - sqrt(1 - abar) J_g)^T
  * grad_{x0} sigma / sqrt(abar)}. The lab's eps is a scaled score, so its Jacobians are symmetric (Hessians of a
  * log-density) and {@code J_g^T u = (1 - s0) J_u u + s0 J_c u}: one batched JVP of 2B' samples (B' the triggered
@@ -37,6 +42,16 @@ import java.util.Map;
  * and two JVPs per triggered sample.
  */
 public final class AdaptiveMemorizationGuidance implements Mitigation {
+    /**
+     * Caption deduplication's neighbours: the most frequent caption among the {@value} most similar training
+     * images, when it occurs at least {@link #DEDUP_MIN_COUNT} times, is the negative prompt (else the nearest
+     * image's caption). MemScope's values for training sets of 10^3..10^4 images (the lab's one image per
+     * component, the testbed's 7,600 with duplicated items); the authors' k and count were not verified
+     * (docs/mitigation.md).
+     */
+    public static final int DEDUP_NEIGHBOURS = 10;
+    public static final int DEDUP_MIN_COUNT = 3;
+
     private final Denoiser model;
     private final ScoreKernels kernels;
     private final AmgConfig config;
@@ -102,6 +117,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
         private final int[] dedupLeft;
         final double[] lastSigma;
         final int[] lastNearest;
+        /** sigma2 of the last step (NaN where the config does not recompute sigma). */
+        final double[] lastSigma2;
         long stepsSeen;
         long stepsTriggered;
         long negativePasses;
@@ -113,6 +130,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             this.dedupLeft = new int[conditions.length];
             this.lastSigma = new double[conditions.length];
             this.lastNearest = new int[conditions.length];
+            this.lastSigma2 = new double[conditions.length];
+            Arrays.fill(lastSigma2, Double.NaN);
         }
 
         @Override
@@ -162,7 +181,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
                 int[] idx = dedup.stream().mapToInt(Integer::intValue).toArray();
                 Condition[] neg = new Condition[idx.length];
                 for (int r = 0; r < idx.length; r++) {
-                    neg[r] = negative(similarity.caption(nearest[idx[r]]));
+                    neg[r] = negative(similarity.dedupCaption(x0.data(), idx[r] * n, nearest[idx[r]],
+                            DEDUP_NEIGHBOURS, DEDUP_MIN_COUNT));
                 }
                 TensorF32 xs = WenEmbeddingOptimization.rows(xt, idx);
                 TensorF32 out = TensorF32.zeros(xs.shape());
@@ -176,17 +196,38 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
                     System.arraycopy(out.data(), r * n, epsN.data(), idx[r] * n, n);
                 }
             }
+            // sigma2 (the authors' code): the similarity of the x0 implied by the despecified and deduplicated eps
+            // drives the dissimilarity term; MemScope's variant keeps sigma of the sampler's x0
+            TensorF32 x0Repel = x0;
+            int[] nearRepel = nearest;
+            if (config.recomputeSigma()) {
+                TensorF32 partial = TensorF32.zeros(epsU.shape());
+                kernels.amg(epsU, epsC, epsN, null, s0, s1, s2, new float[b], abar, partial);
+                x0Repel = predictedX0(xt, partial, abar);
+                double[] sigma2 = new double[b];
+                int[] nearest2 = new int[b];
+                similarity.nearest(x0Repel.data(), b, sigma2, nearest2);
+                repel.clear();
+                for (int i = 0; i < b; i++) {
+                    c3[i] = (float) config.coefficients(sigma2[i], t, s0, false).c3();
+                    if (c3[i] > 0) {
+                        repel.add(i);
+                    }
+                }
+                System.arraycopy(sigma2, 0, lastSigma2, 0, b);
+                nearRepel = nearest2;
+            }
             TensorF32 g = null;
             if (!repel.isEmpty()) {
                 int[] idx = repel.stream().mapToInt(Integer::intValue).toArray();
                 int[] near = new int[idx.length];
                 Condition[] cs = new Condition[idx.length];
                 for (int r = 0; r < idx.length; r++) {
-                    near[r] = nearest[idx[r]];
+                    near[r] = nearRepel[idx[r]];
                     cs[r] = conditions[idx[r]];
                 }
                 TensorF32 gs = similarityGradient(t, abar, WenEmbeddingOptimization.rows(xt, idx),
-                        WenEmbeddingOptimization.rows(x0, idx), cs, near);
+                        WenEmbeddingOptimization.rows(x0Repel, idx), cs, near);
                 g = TensorF32.zeros(xt.shape());
                 for (int r = 0; r < idx.length; r++) {
                     System.arraycopy(gs.data(), r * n, g.data(), idx[r] * n, n);
@@ -195,9 +236,22 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             kernels.amg(epsU, epsC, epsN, g, s0, s1, s2, c3, abar, guided);
         }
 
+        /** {@code x0 = (x_t - sqrt(1 - abar) eps) / sqrt(abar)} in float32, as the sampler computes it. */
+        private TensorF32 predictedX0(TensorF32 xt, TensorF32 eps, double abar) {
+            float[] out = new float[xt.data().length];
+            double s = Math.sqrt(abar);
+            double q = Math.sqrt(1 - abar);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) ((xt.data()[i] - q * eps.data()[i]) / s);
+            }
+            return new TensorF32(xt.shape(), out);
+        }
+
         /**
-         * {@code grad_{x_t} sigma} for each row: exact through the guided Jacobian where the model gives JVPs,
-         * {@code grad_{x0} sigma / sqrt(abar)} otherwise.
+         * {@code grad_{x_t} sigma} for each row: {@code grad_{x0} sigma / sqrt(abar)} (eps held constant, the
+         * authors' code), or with {@link AmgConfig.Gradient#EXACT_JACOBIAN} on a model with JVPs exact through the
+         * Jacobian of {@code eps_g = (1 - s0) eps_u + s0 eps_c} (exact for the sampler's x0; for sigma2's x0, whose
+         * eps also carries s1 and s2, it is the guided Jacobian, not the full one).
          */
         TensorF32 similarityGradient(int t, double abar, TensorF32 xt, TensorF32 x0, Condition[] conds,
                                      int[] near) {
@@ -210,7 +264,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             double s = Math.sqrt(abar);
             double q = Math.sqrt(1 - abar);
             float[] out = new float[b * n];
-            JacobianDenoiser jm = model.exactJacobian().orElse(null);
+            JacobianDenoiser jm = config.gradient() == AmgConfig.Gradient.EXACT_JACOBIAN
+                    ? model.exactJacobian().orElse(null) : null;
             if (jm != null) {
                 TensorF32 x2 = TensorF32.zeros(xt.shape().withBatch(2 * b));
                 TensorF32 v2 = TensorF32.zeros(xt.shape().withBatch(2 * b));

@@ -17,16 +17,23 @@ package dev.memscope.mitigate;
  * scale) so the text direction keeps a weight of at least 1, and the threshold is
  * {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}.
  */
-public record AmgConfig(Form form, double c1, double c2, double c3) {
+public record AmgConfig(Form form, double c1, double c2, double c3, boolean recomputeSigma, Gradient gradient) {
     public static final double SD_C1 = 13.0;
     public static final double SD_S1_CAP = 6.5;
     public static final int SD_DEDUP_STEPS = 10;
 
     public enum Form { SD_CODE, PAPER }
 
+    /**
+     * How {@code grad_{x_t} sigma} is taken: {@link #EPS_CONSTANT}, the authors' code ({@code grad_{x0} sigma /
+     * sqrt(abar)}: eps held constant in x_t, no Jacobian), or {@link #EXACT_JACOBIAN}, MemScope's variant through
+     * the model's exact Jacobian-vector products (models without them fall back to the authors' form).
+     */
+    public enum Gradient { EPS_CONSTANT, EXACT_JACOBIAN }
+
     public AmgConfig {
-        if (form == null) {
-            throw new IllegalArgumentException("amg: form is null");
+        if (form == null || gradient == null) {
+            throw new IllegalArgumentException("amg: form and gradient must be given");
         }
         for (double c : new double[] {c1, c2, c3}) {
             if (!(c >= 0) || !Double.isFinite(c)) {
@@ -34,6 +41,14 @@ public record AmgConfig(Form form, double c1, double c2, double c3) {
                         + ", c2 = " + c2 + ", c3 = " + c3);
             }
         }
+    }
+
+    /**
+     * The authors' forms by default: sigma recomputed after despecification and deduplication (sigma2, which drives
+     * the dissimilarity term) and the gradient with eps held constant.
+     */
+    public AmgConfig(Form form, double c1, double c2, double c3) {
+        this(form, c1, c2, c3, true, Gradient.EPS_CONSTANT);
     }
 
     /** The authors' Stable Diffusion code (c2 and c3 depend on sigma and t; the fields c2, c3 are unused). */
@@ -44,6 +59,22 @@ public record AmgConfig(Form form, double c1, double c2, double c3) {
     /** The paper's form with constant coefficients, all gated by {@code sigma > lambda(t)}. */
     public static AmgConfig paper(double c1, double c2, double c3) {
         return new AmgConfig(Form.PAPER, c1, c2, c3);
+    }
+
+    /**
+     * MemScope's variant before issue 15: one sigma per step (on the sampler's x0) for all three terms, the
+     * gradient through the exact guided Jacobian.
+     */
+    public AmgConfig memscopeVariant() {
+        return new AmgConfig(form, c1, c2, c3, false, Gradient.EXACT_JACOBIAN);
+    }
+
+    public AmgConfig withRecomputeSigma(boolean on) {
+        return new AmgConfig(form, c1, c2, c3, on, gradient);
+    }
+
+    public AmgConfig withGradient(Gradient g) {
+        return new AmgConfig(form, c1, c2, c3, recomputeSigma, g);
     }
 
     /** The trigger threshold {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}. */
@@ -86,5 +117,60 @@ public record AmgConfig(Form form, double c1, double c2, double c3) {
     /** Steps deduplication stays on after a trigger (the trigger step not counted): sd-code 10, paper 0. */
     public int dedupHold() {
         return form == Form.SD_CODE ? SD_DEDUP_STEPS : 0;
+    }
+
+    /**
+     * The CLI's AMG options: {@code form} sd-code (default) or paper; {@code coefficients} "c1,c2,c3" (paper form
+     * only, required there: the paper's values are not built in); {@code gradient} eps-constant (authors) or exact;
+     * {@code sigma} sigma2 (authors) or single (MemScope's variant).
+     */
+    public static AmgConfig parse(String form, String coefficients, String gradient, String sigma) {
+        AmgConfig base;
+        switch (form == null ? "sd-code" : form.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sd-code" -> {
+                if (coefficients != null) {
+                    throw new IllegalArgumentException("--amg-coefficients applies to --amg-form paper; the sd-code "
+                            + "form computes its coefficients from sigma and t");
+                }
+                base = sdCode();
+            }
+            case "paper" -> {
+                if (coefficients == null) {
+                    throw new IllegalArgumentException("--amg-form paper needs --amg-coefficients c1,c2,c3");
+                }
+                String[] c = coefficients.split(",");
+                if (c.length != 3) {
+                    throw new IllegalArgumentException("--amg-coefficients takes three numbers c1,c2,c3, got '"
+                            + coefficients + "'");
+                }
+                try {
+                    base = paper(Double.parseDouble(c[0].trim()), Double.parseDouble(c[1].trim()),
+                            Double.parseDouble(c[2].trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--amg-coefficients: '" + coefficients + "' is not three "
+                            + "numbers");
+                }
+            }
+            default -> throw new IllegalArgumentException("--amg-form is sd-code or paper, not '" + form + "'");
+        }
+        Gradient g = switch (gradient == null ? "eps-constant" : gradient.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "eps-constant" -> Gradient.EPS_CONSTANT;
+            case "exact" -> Gradient.EXACT_JACOBIAN;
+            default -> throw new IllegalArgumentException("--amg-gradient is eps-constant or exact, not '"
+                    + gradient + "'");
+        };
+        boolean sigma2 = switch (sigma == null ? "sigma2" : sigma.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sigma2" -> true;
+            case "single" -> false;
+            default -> throw new IllegalArgumentException("--amg-sigma is sigma2 or single, not '" + sigma + "'");
+        };
+        return base.withGradient(g).withRecomputeSigma(sigma2);
+    }
+
+    /** One line for reports, e.g. {@code sd-code, sigma2, eps-constant gradient}. */
+    public String describe() {
+        String f = form == Form.SD_CODE ? "sd-code" : "paper (c1 = " + c1 + ", c2 = " + c2 + ", c3 = " + c3 + ")";
+        return f + ", " + (recomputeSigma ? "sigma2" : "single sigma") + ", "
+                + (gradient == Gradient.EPS_CONSTANT ? "eps-constant" : "exact-Jacobian") + " gradient";
     }
 }

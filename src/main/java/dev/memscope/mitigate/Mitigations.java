@@ -26,6 +26,12 @@ public final class Mitigations {
         return List.copyOf(FACTORIES.keySet());
     }
 
+    /** The named method with {@code amg} as AMG's form (other methods ignore it). */
+    public static Mitigation create(String name, MitigationContext ctx, AmgConfig amg) {
+        Mitigation m = create(name, ctx);
+        return m instanceof AdaptiveMemorizationGuidance ? new AdaptiveMemorizationGuidance(ctx, amg) : m;
+    }
+
     /** A new instance of the named method; an unknown name is an error that lists the known ones. */
     public static Mitigation create(String name, MitigationContext ctx) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

@@ -61,6 +61,37 @@ final class TrainingSimilarity {
         }
     }
 
+    /**
+     * The deduplication caption of row {@code x[xo .. xo + D)}: the most frequent caption among its {@code k} most
+     * similar training images (float64 cosines) when it occurs at least {@code minCount} times, else the caption of
+     * the nearest image {@code nearest}. Ties between equally frequent captions go to the one met first (the more
+     * similar image).
+     */
+    String dedupCaption(float[] x, int xo, int nearest, int k, int minCount) {
+        int n = training.count();
+        int kk = Math.min(k, n);
+        Integer[] order = new Integer[n];
+        double[] cos = new double[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            cos[i] = cosine(x, xo, i);
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(cos[b], cos[a]));
+        java.util.LinkedHashMap<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < kk; r++) {
+            counts.merge(caption(order[r]), 1, Integer::sum);
+        }
+        String best = null;
+        int bestCount = 0;
+        for (var e : counts.entrySet()) {
+            if (e.getValue() > bestCount) {
+                best = e.getKey();
+                bestCount = e.getValue();
+            }
+        }
+        return bestCount >= minCount ? best : caption(nearest);
+    }
+
     /** Cosine of row {@code x[xo .. xo + D)} with training image {@code image}, in float64. */
     double cosine(float[] x, int xo, int image) {
         int d = training.dim();

@@ -36,6 +36,14 @@ public interface Denoiser extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * This model's cross-attention probabilities, or empty for a model without attention (the lab) or one that did
+     * not record them (a replay). Wrappers delegate, as for {@link #exactJacobian()}.
+     */
+    default Optional<CrossAttention> crossAttention() {
+        return Optional.empty();
+    }
+
     /** The recording this model answers from (a replay), or empty for a model that can be evaluated anywhere. */
     default Optional<RecordedNoise> recording() {
         return Optional.empty();

@@ -6,15 +6,16 @@ import java.util.Optional;
 
 /**
  * What a source's model can do beyond predicting noise: exact Jacobian-vector products (exact sharpness), answering
- * only from a recording (then detectors must fit what was recorded), and cross-attention maps (no source exposes
- * them yet; the flag is here so attention-based detectors can be refused in the same place when they come).
+ * only from a recording (then detectors must fit what was recorded), and cross-attention maps (the testbed's ONNX
+ * UNet exports them; the lab and replays have none, and attention-based detectors are refused there).
  */
 public record Capabilities(boolean exactJacobian, Optional<RecordedNoise.Recorded> recording, boolean attention) {
 
-    /** The capabilities a denoiser declares ({@link Denoiser#exactJacobian()}, {@link Denoiser#recording()}). */
+    /** The capabilities a denoiser declares ({@link Denoiser#exactJacobian()}, {@link Denoiser#recording()},
+     * {@link Denoiser#crossAttention()}). */
     public static Capabilities of(Denoiser model) {
         return new Capabilities(model.exactJacobian().isPresent(), model.recording().map(RecordedNoise::recorded),
-                false);
+                model.crossAttention().isPresent());
     }
 
     /** Whether the model can be evaluated at any latent (lab, ONNX), not only at recorded ones (replay). */

@@ -13,6 +13,8 @@ import java.util.Optional;
  *   (ONNX, testbed) becomes {@code sharpness-fd} (central finite differences);</li>
  * <li>on a recording (replay), the detector takes as many images per prompt as were recorded (never more than its
  *   default, nor than --quick's), or is skipped with what it needs ("needs ...").</li>
+ * <li>a detector reading cross-attention ({@code ren-entropy}, {@code ren-bos}) on a model without it is skipped with
+ *   the reason.</li>
  * </ul>
  * {@code compare} and {@code detect} both go through here, so they agree.
  */
@@ -43,6 +45,11 @@ public final class DetectorChoice {
             key = "sharpness-fd";
             note = "sharpness: the model has no exact Jacobian-vector products; using sharpness-fd "
                     + "(central finite differences)";
+        }
+        if (Detectors.create(key).needsAttention() && !caps.attention()) {
+            return new Choice(requested, null, note, "needs cross-attention maps, which this model does not expose "
+                    + "(the lab has no attention layers; a replay records no attention; the testbed's ONNX UNet "
+                    + "exports them)");
         }
         Optional<RecordedNoise.Recorded> recorded = caps.recording();
         if (recorded.isEmpty()) {

@@ -56,7 +56,8 @@ class AdaptiveMemorizationGuidanceTest {
         }
         Condition[] conds = {ctx.model().condition(world.captions().get(mem)),
             ctx.model().condition(world.captions().get(broad))};
-        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx);
+        // the exact-Jacobian gradient is MemScope's opt-in variant; the authors hold eps constant
+        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx, AmgConfig.sdCode().memscopeVariant());
         AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) amg.plan(
                 new String[] {world.captions().get(mem), world.captions().get(broad)}, new long[] {1, 2}, xt).hook();
         double[][] x0 = new double[2][];
@@ -106,7 +107,8 @@ class AdaptiveMemorizationGuidanceTest {
         long[] seeds = {101, 102, 103, 104};
         TensorF32 xT = DdimSampler.initialNoise(world.channels(), world.height(), world.width(), seeds);
         double[] none = ownSimilarity(Mitigations.create("none", ctx), prompts, seeds, xT, own);
-        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx);
+        // MemScope's variant (exact gradient, one sigma); the authors' form is measured in the next test
+        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx, AmgConfig.sdCode().memscopeVariant());
         double[] guided = ownSimilarity(amg, prompts, seeds, xT, own);
         for (int b = 0; b < prompts.length; b++) {
             assertThat(none[b]).as("none copies memorized image %d", b).isGreaterThan(0.99);
@@ -120,6 +122,134 @@ class AdaptiveMemorizationGuidanceTest {
         assertThat(amg.statistics().get("jvps_per_sample")).isGreaterThan(0);
         assertThat(amg.statistics().get("extra_forward_passes_per_sample")).isGreaterThan(0);
         assertThat(amg.statistics().get("mean_final_similarity")).isLessThan(1.0);
+    }
+
+    /**
+     * The authors' form (sigma2, eps held constant) on the same prompts and seeds, as measured at commit: it pulls
+     * three of the four samples far from their images (own cosine 0.73, 0.71, 0.87 against 0.999 without
+     * mitigation; MemScope's variant: 0.99) and leaves the third where it was (0.99934 vs 0.99922).
+     */
+    @Test
+    void authorsFormMovesMostMemorizedSamplesFarAndMissesOne() {
+        List<String> mem = MitigationWorlds.captions(world, LabWorld.Kind.MEMORIZED);
+        int[] own = world.indicesOf(LabWorld.Kind.MEMORIZED);
+        String[] prompts = mem.toArray(String[]::new);
+        long[] seeds = {101, 102, 103, 104};
+        TensorF32 xT = DdimSampler.initialNoise(world.channels(), world.height(), world.width(), seeds);
+        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx);
+        assertThat(amg.config().recomputeSigma()).isTrue();
+        assertThat(amg.config().gradient()).isEqualTo(AmgConfig.Gradient.EPS_CONSTANT);
+        double[] guided = ownSimilarity(amg, prompts, seeds, xT, own);
+        assertThat(Arrays.stream(guided).filter(c -> c < 0.9).count()).isEqualTo(3);
+        assertThat(guided[2]).isGreaterThan(0.999);
+        assertThat(Arrays.stream(guided).average().orElseThrow()).isLessThan(0.85);
+        assertThat(amg.statistics().get("jvps_per_sample")).isEqualTo(0.0);
+    }
+
+    /**
+     * One step of the authors' form against a float64 reference written out here from the AMG-sd recipe
+     * (independent of the hook: {@link MixtureEpsReference} eps, its own cosines and nearest search): sigma1 on the
+     * sampler's x0 gives s1 (and s2), the despecified/deduplicated eps gives x0_2, sigma2 = max cos(x0_2, m) gives
+     * c3 = 100 (sigma2 - 0.3) exp((1000 - t)/170) and the gradient grad_{x0} cos(x0_2, m) / sqrt(abar).
+     * The hook runs on float32 eps; tolerance 1e-3 max|eps| + 1e-4 on the output, 1e-4 on sigma2.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {801, 501})
+    void sigma2PathMatchesAFloat64Reference(int t) {
+        double abar = NoiseSchedule.stableDiffusion().alphabar(t);
+        double s = Math.sqrt(abar);
+        double q = Math.sqrt(1 - abar);
+        int mem = world.indicesOf(LabWorld.Kind.MEMORIZED)[1];
+        int broad = world.indicesOf(LabWorld.Kind.NONMEMORIZED)[0];
+        int[] comps = {mem, broad};
+        Shape shape = new Shape(2, world.channels(), world.height(), world.width());
+        int d = shape.sampleSize();
+        TensorF32 xt = TensorF32.zeros(shape);
+        Random r = new Random(11);
+        for (int b = 0; b < 2; b++) {
+            for (int j = 0; j < d; j++) {
+                xt.data()[b * d + j] = (float) (s * world.mu()[comps[b] * d + j]
+                        + q * Math.sqrt(world.sigma2()[comps[b]] * abar + 1 - abar) * r.nextGaussian());
+            }
+        }
+        String[] prompts = {world.captions().get(mem), world.captions().get(broad)};
+        Condition[] conds = {ctx.model().condition(prompts[0]), ctx.model().condition(prompts[1])};
+        TensorF32 epsU = TensorF32.zeros(shape);
+        TensorF32 epsC = TensorF32.zeros(shape);
+        ctx.model().predict(xt, t, new Condition[] {Condition.NULL, Condition.NULL}, epsU);
+        ctx.model().predict(xt, t, conds, epsC);
+        float[] x0f = new float[2 * d];
+        for (int i = 0; i < x0f.length; i++) {
+            double eg = epsU.data()[i] + S0 * (epsC.data()[i] - epsU.data()[i]);
+            x0f[i] = (float) ((xt.data()[i] - q * eg) / s);
+        }
+        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx);
+        AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) amg.plan(prompts,
+                new long[] {1, 2}, xt).hook();
+        TensorF32 out = TensorF32.zeros(shape);
+        hook.onStep(0, t, abar, xt, epsU, epsC, new TensorF32(shape, x0f), out);
+
+        double lambda = 0.3 + 0.1 * Math.exp(-0.005 * t);
+        double[] sigma1s = new double[2];
+        double[] sigma2s = new double[2];
+        for (int b = 0; b < 2; b++) {
+            double[] x = new double[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = xt.data()[b * d + j];
+            }
+            double[] eu = eps64(x, t, world.logPrior(Condition.NULL));
+            double[] ec = eps64(x, t, world.logPrior(conds[b]));
+            double[] x0 = new double[d];
+            for (int j = 0; j < d; j++) {
+                x0[j] = (x[j] - q * (eu[j] + S0 * (ec[j] - eu[j]))) / s;
+            }
+            int n1 = nearest(x0);
+            double sigma1 = cosine(x0, n1);
+            double raw = sigma1 > 0 ? Math.min(13 * sigma1, 6.5) : 0;
+            double s1 = Math.max(0, Math.min(S0 - 1, raw));
+            double s2 = sigma1 > lambda ? Math.max(0, Math.min(S0 - s1 - 1, (6.5 - raw) / 0.3 * sigma1)) : 0;
+            double[] en = s2 > 0 ? eps64(x, t, world.logPrior(ctx.model().condition(world.captions().get(n1)))) : eu;
+            double[] ep = new double[d];
+            double[] x02 = new double[d];
+            for (int j = 0; j < d; j++) {
+                ep[j] = eu[j] + (S0 - s1) * (ec[j] - eu[j]) + s2 * (eu[j] - en[j]);
+                x02[j] = (x[j] - q * ep[j]) / s;
+            }
+            int n2 = nearest(x02);
+            double sigma2 = cosine(x02, n2);
+            double c3 = sigma2 > lambda ? 100 * (sigma2 - 0.3) * Math.exp((1000.0 - t) / 170) : 0;
+            double xn = 0;
+            double mn = 0;
+            for (int j = 0; j < d; j++) {
+                xn += x02[j] * x02[j];
+                mn += world.mu()[n2 * d + j] * (double) world.mu()[n2 * d + j];
+            }
+            xn = Math.sqrt(xn);
+            mn = Math.sqrt(mn);
+            double max = 0;
+            double[] want = new double[d];
+            for (int j = 0; j < d; j++) {
+                double grad = world.mu()[n2 * d + j] / (xn * mn) - sigma2 * x02[j] / (xn * xn);
+                want[j] = ep[j] + c3 * q * grad / s;
+                max = Math.max(max, Math.abs(want[j]));
+            }
+            for (int j = 0; j < d; j++) {
+                assertThat((double) out.data()[b * d + j]).as("t = %d, sample %d, element %d", t, b, j)
+                        .isCloseTo(want[j], org.assertj.core.api.Assertions.within(1e-3 * max + 1e-4));
+            }
+            assertThat(hook.lastSigma[b]).isCloseTo(sigma1, org.assertj.core.api.Assertions.within(1e-4));
+            assertThat(hook.lastSigma2[b]).isCloseTo(sigma2, org.assertj.core.api.Assertions.within(1e-4));
+            sigma1s[b] = sigma1;
+            sigma2s[b] = sigma2;
+            if (b == 0) {
+                // the memorized sample triggers on sigma2, and sigma2 is not sigma1: the path is exercised
+                assertThat(c3).isGreaterThan(1);
+                assertThat(Math.abs(sigma2 - sigma1)).isGreaterThan(1e-3);
+            }
+        }
+        // measured at commit: t = 801 sigma1 (0.851, 0.948) -> sigma2 (1.000, 0.872); t = 501 (0.800, 0.892) ->
+        // (1.000, 0.605)
+        assertThat(sigma2s[0]).isGreaterThan(sigma1s[0]);
     }
 
     /**
@@ -223,7 +353,8 @@ class AdaptiveMemorizationGuidanceTest {
                 assertThat(negatives[step]).as("%s, step %d", cfg.form(), step).isEqualTo(step < held ? 1 : 0);
             }
             assertThat(hook.stepsTriggered).isEqualTo(1);
-            assertThat(hook.jvps).isEqualTo(2);
+            // the authors' gradient holds eps constant: no Jacobian-vector products
+            assertThat(hook.jvps).isEqualTo(0);
         }
         assertThat(d).isEqualTo(256);
     }

@@ -76,4 +76,27 @@ class AmgConfigTest {
         assertThatThrownBy(() -> AmgConfig.paper(-1, 1, 1)).hasMessageContaining("c1 = -1");
         assertThatThrownBy(() -> AmgConfig.paper(1, Double.NaN, 1)).hasMessageContaining("finite");
     }
+
+    @Test
+    void cliOptionsSelectTheFormGradientAndSigma() {
+        AmgConfig d = AmgConfig.parse(null, null, null, null);
+        org.assertj.core.api.Assertions.assertThat(d).isEqualTo(AmgConfig.sdCode());
+        org.assertj.core.api.Assertions.assertThat(d.recomputeSigma()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(d.gradient()).isEqualTo(AmgConfig.Gradient.EPS_CONSTANT);
+        AmgConfig p = AmgConfig.parse("paper", "5, 4,3", "exact", "single");
+        org.assertj.core.api.Assertions.assertThat(p).isEqualTo(new AmgConfig(AmgConfig.Form.PAPER, 5, 4, 3, false,
+                AmgConfig.Gradient.EXACT_JACOBIAN));
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().memscopeVariant())
+                .isEqualTo(AmgConfig.parse("sd-code", null, "exact", "single"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", null, null, null))
+                .hasMessageContaining("needs --amg-coefficients");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd-code", "1,2,3", null, null))
+                .hasMessageContaining("applies to --amg-form paper");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", "1,x,3", null, null))
+                .hasMessageContaining("not three numbers");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd", null, null, null))
+                .hasMessageContaining("sd-code or paper");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse(null, null, "jacobian", null))
+                .hasMessageContaining("eps-constant or exact");
+    }
 }

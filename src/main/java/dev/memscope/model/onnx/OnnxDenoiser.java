@@ -57,6 +57,8 @@ public final class OnnxDenoiser implements Denoiser {
     private final OnnxJavaType timestepType;
     private final long[] timestepDims;
     private final String output;
+    /** The graph's cross-attention probability outputs ({@code attn_*}, {@code [B, HW, T]}), in graph order. */
+    private final java.util.List<String> attentionOutputs;
     private final float[] nullEmbedding;
 
     OnnxDenoiser(OrtEnvironment env, OnnxLayout layout, OrtSession.SessionOptions opts, int maxBatch,
@@ -120,6 +122,20 @@ public final class OnnxDenoiser implements Denoiser {
             // diffusers names the noise prediction out_sample; graphs may add outputs after it (the testbed's
             // cross-attention probabilities), which predict() neither requests nor reads
             output = outputs.containsKey("out_sample") ? "out_sample" : outputs.keySet().iterator().next();
+            // the testbed's export names its cross-attention probabilities attn_<layer>; a graph without them
+            // (every diffusers export) has no attention capability
+            java.util.List<String> attn = new java.util.ArrayList<>();
+            for (var o : outputs.entrySet()) {
+                if (o.getKey().startsWith("attn_")) {
+                    long[] d = OnnxGraph.tensorInfo(file, o.getKey(), o.getValue()).getShape();
+                    if (d.length != 3 || (d[2] > 0 && d[2] != length)) {
+                        throw new IllegalArgumentException(file + ": output " + o.getKey() + " has shape "
+                                + OnnxGraph.shape(d) + "; a cross-attention map is [batch, pixels, " + length + "]");
+                    }
+                    attn.add(o.getKey());
+                }
+            }
+            attentionOutputs = java.util.List.copyOf(attn);
         } catch (RuntimeException ex) {
             closeQuietly();
             throw ex;
@@ -252,6 +268,82 @@ public final class OnnxDenoiser implements Denoiser {
                     + " takes " + tokenizer.maxLength() + " x " + hidden);
         }
         return emb;
+    }
+
+    @Override
+    public java.util.Optional<dev.memscope.model.CrossAttention> crossAttention() {
+        return attentionOutputs.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(this::attention);
+    }
+
+    /** Every {@code attn_*} output for these latents, chunked by maxBatch like {@link #predict}. */
+    private dev.memscope.model.CrossAttention.AttentionMaps attention(TensorF32 xt, int t, Condition[] conditions) {
+        Shape shape = xt.shape();
+        if (shape.channels() != channels || shape.height() != height || shape.width() != width
+                || conditions.length != shape.batch()) {
+            throw new IllegalArgumentException("x_t has shape " + shape + " with " + conditions.length
+                    + " conditions; " + file + " takes [B, " + channels + ", " + height + ", " + width
+                    + "] and one condition per latent");
+        }
+        int n = shape.batch();
+        int per = shape.sampleSize();
+        int states = tokenizer.maxLength() * hidden;
+        int layers = attentionOutputs.size();
+        float[][] maps = new float[layers][];
+        int[] pixels = new int[layers];
+        for (int from = 0; from < n; from += maxBatch) {
+            int b = Math.min(n, from + maxBatch) - from;
+            float[] x = Arrays.copyOfRange(xt.data(), from * per, (from + b) * per);
+            float[] e = new float[b * states];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(embedding(conditions[from + i]), 0, e, i * states, states);
+            }
+            float[][] chunk = runAttention(x, e, b, t);
+            for (int l = 0; l < layers; l++) {
+                int perSample = chunk[l].length / b;
+                if (maps[l] == null) {
+                    maps[l] = new float[n * perSample];
+                    pixels[l] = perSample / tokenizer.maxLength();
+                }
+                System.arraycopy(chunk[l], 0, maps[l], from * perSample, chunk[l].length);
+            }
+        }
+        return new dev.memscope.model.CrossAttention.AttentionMaps(attentionOutputs, java.util.List.of(maps), pixels,
+                n, tokenizer.maxLength());
+    }
+
+    private float[][] runAttention(float[] x, float[] e, int b, int t) {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            in.put(SAMPLE, OnnxGraph.floats(env, x, new long[] {b, channels, height, width}, sampleType, file, SAMPLE));
+            in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
+                    STATES));
+            in.put(TIMESTEP, timestepTensor(t, b));
+            try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(attentionOutputs))) {
+                float[][] out = new float[attentionOutputs.size()][];
+                for (int l = 0; l < out.length; l++) {
+                    String name = attentionOutputs.get(l);
+                    OnnxValue v = r.get(name).orElseThrow(() -> new IllegalStateException(file + ": no " + name));
+                    long rows = (long) b * tokenizer.maxLength();
+                    if (!(v instanceof OnnxTensor y) || y.getInfo().getNumElements() % rows != 0) {
+                        throw new IllegalArgumentException(file + ": output " + name + " is " + v.getInfo()
+                                + "; expected [" + b + ", pixels, " + tokenizer.maxLength() + "]");
+                    }
+                    out[l] = OnnxGraph.readFloats(y, file, name);
+                    for (float a : out[l]) {
+                        if (!(a >= 0 && a <= 1.0001f)) {
+                            throw new IllegalStateException(file + ": output " + name + " holds " + a
+                                    + " at t = " + t + "; attention probabilities lie in [0, 1]");
+                        }
+                    }
+                }
+                return out;
+            }
+        } catch (OrtException ex) {
+            throw new IllegalStateException(file + ": ONNX Runtime failed on a batch of " + b + " at t = " + t
+                    + ": " + ex.getMessage(), ex);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
     }
 
     private float[] run(float[] x, float[] e, int b, int t) {
