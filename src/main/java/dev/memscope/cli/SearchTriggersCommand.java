@@ -1,6 +1,9 @@
 package dev.memscope.cli;
 
 import dev.memscope.copy.CopyJudge;
+import dev.memscope.copy.EmbeddingDistance;
+import dev.memscope.copy.ImageDistance;
+import dev.memscope.eval.imagespace.MetricModels;
 import dev.memscope.io.OutputFolder;
 import dev.memscope.io.OutputPaths;
 import dev.memscope.json.JsonDocument;
@@ -19,6 +22,7 @@ import dev.memscope.triggers.GuidanceScore;
 import dev.memscope.triggers.SearchReport;
 import dev.memscope.triggers.TriggerSearch;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,6 +50,9 @@ import picocli.CommandLine.Option;
                 "Chains resume from --state (one file per chain). Writes results.json, chains.csv, recall.png and "
                 + "report.md into --out (replaced whole)."})
 public final class SearchTriggersCommand implements Callable<Integer> {
+    /** MemBench's DBSCAN eps on 1 - cosine of copy embeddings. */
+    static final double EMBEDDING_EPS = 0.5;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -89,7 +96,13 @@ public final class SearchTriggersCommand implements Callable<Integer> {
             + "check (default 50)")
     int generations;
 
-    @Option(names = "--cluster-eps", description = "DBSCAN eps on the image distance (default: the testbed's TAU)")
+    @Option(names = "--cluster-distance", defaultValue = "auto", paramLabel = "embedding|rms|auto",
+            description = "DBSCAN's distance: embedding = 1 - cosine of the copy embedding (MemBench's, eps 0.5), "
+                    + "rms = the colour-normalised RMS distance (eps TAU); auto: embedding where the model folder "
+                    + "has metrics/ (the testbed), else rms")
+    String clusterDistance;
+
+    @Option(names = "--cluster-eps", description = "DBSCAN eps (default: 0.5 for embedding, TAU for rms)")
     Double clusterEps;
 
     @Option(names = "--copy-reference", paramLabel = "DIR", description = "a testbed-layout folder whose images/ "
@@ -123,6 +136,7 @@ public final class SearchTriggersCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         SearchReport report;
+        MetricModels metrics = null;
         try (ModelSource source = model.open(world, backend); ScoreKernels kernels = Backends.create(
                 backend.resolved())) {
             BigramSlotModel lm = trigger.languageModel(source);
@@ -132,8 +146,22 @@ public final class SearchTriggersCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--generations 0: the search without a copy check is not "
                         + "implemented yet; give --generations >= 1");
             }
+            Path metricsDir = referenceDir(source).resolve(MetricModels.DIR);
+            String distanceKind = switch (clusterDistance) {
+                case "auto" -> Files.isDirectory(metricsDir) ? "embedding" : "rms";
+                case "embedding", "rms" -> clusterDistance;
+                default -> throw new IllegalArgumentException("--cluster-distance must be embedding, rms or auto, "
+                        + "got '" + clusterDistance + "'");
+            };
+            ImageDistance distance = judge.distance();
             double eps = clusterEps != null ? clusterEps : judge.tau();
-            CopyCheck check = new CopyCheck(source.denoiser(), kernels, judge, judge.distance(), eps, generations,
+            if (distanceKind.equals("embedding")) {
+                metrics = MetricModels.open(metricsDir, source.denoiser().channels(), source.denoiser().height());
+                MetricModels m = metrics;
+                distance = new EmbeddingDistance(img -> m.copyEmbeddings(img, 1)[0]);
+                eps = clusterEps != null ? clusterEps : EMBEDDING_EPS;
+            }
+            CopyCheck check = new CopyCheck(source.denoiser(), kernels, judge, distance, eps, generations,
                     trigger.batch, CopyCheck.DEFAULT_SEED);
             GuidanceScore d = new GuidanceScore(source.denoiser(), kernels, trigger.batch, trigger.noiseSeed);
             stdout.printf(Locale.ROOT, "%s; language model: bigram slots over %d words; %d memorized images; "
@@ -151,10 +179,15 @@ public final class SearchTriggersCommand implements Callable<Integer> {
             setup.put("proposalTemperature", proposalTemperature);
             setup.put("selectionTemperature", selectionTemperature);
             setup.put("generations", generations);
+            setup.put("clusterDistance", distanceKind);
             setup.put("clusterEps", eps);
             setup.put("tau", judge.tau());
             report = new SearchReport(results, search.curve(results), setup, memorized.size(),
                     (System.nanoTime() - t0) / 1e9);
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
         }
         stdout.println();
         stdout.print(report.table().toConsole());
@@ -165,15 +198,20 @@ public final class SearchTriggersCommand implements Callable<Integer> {
         return 0;
     }
 
-    private CopyJudge openJudge(ModelSource source) throws java.io.IOException {
-        Path dir = copyDir;
-        if (dir == null) {
-            if (source.spec().kind() != ModelSpec.Kind.TESTBED) {
-                throw new IllegalArgumentException("--copy-reference DIR is required for --model " + source.spec()
-                        + " (a testbed-layout folder: images/ to judge copies against, copy/copy.json for TAU)");
-            }
-            dir = ModelSources.testbedDir(source.spec());
+    /** The folder with images/, copy/ and metrics/: --copy-reference, else the testbed's own. */
+    private Path referenceDir(ModelSource source) {
+        if (copyDir != null) {
+            return copyDir;
         }
+        if (source.spec().kind() != ModelSpec.Kind.TESTBED) {
+            throw new IllegalArgumentException("--copy-reference DIR is required for --model " + source.spec()
+                    + " (a testbed-layout folder: images/ to judge copies against, copy/copy.json for TAU)");
+        }
+        return ModelSources.testbedDir(source.spec());
+    }
+
+    private CopyJudge openJudge(ModelSource source) throws java.io.IOException {
+        Path dir = referenceDir(source);
         double tau = JsonDocument.read(dir.resolve(CopyJudge.DIR).resolve("copy.json")).root().get("tau").number();
         TestbedImages images = TestbedImages.read(dir.resolve(TestbedImages.DIR), source.denoiser().height());
         return CopyJudge.of(images, tau);

@@ -19,9 +19,10 @@ import java.util.function.LongConsumer;
 /**
  * The last step of Algorithm 1: generate a found prompt G times (DDIM, 50 steps, guidance 7.5, seeds
  * {@code seed + g}), cluster the generations with DBSCAN (min 3) on a pluggable distance, and say which training
- * images the prompt copies. MemBench clusters on 1 - cosine of SSCD copy embeddings (eps 0.5); until issue 15's copy
- * embedding exists the testbed's own measure is used, the colour-normalised RMS distance, with eps = TAU (two
- * copies of one image each lie within TAU of it, so within 2 TAU of each other: eps = TAU is the conservative
+ * images the prompt copies. MemBench clusters on 1 - cosine of SSCD copy embeddings (eps 0.5); search-triggers does
+ * the same with the testbed's copy embedding ({@link dev.memscope.copy.EmbeddingDistance}), or, where a model has
+ * none, with the testbed's own measure, the colour-normalised RMS distance, at eps = TAU (two copies of one image
+ * each lie within TAU of it, so within 2 TAU of each other: eps = TAU is the conservative
  * half). A cluster copies training image X when most of its members are copies (distance < TAU) whose nearest
  * training image is X.
  */

@@ -31,6 +31,9 @@ class SearchTriggersCommandTest {
         assertThat(c.get("checkPasses").asLong()).isEqualTo(3 * 2 * 50);
         assertThat(c.get("bestPrompt").asText().split(" ")).hasSize(3);
         assertThat(res.get("memorizedImages").asInt()).isEqualTo(74);
+        // the testbed has a copy embedding: MemBench's clustering, 1 - cosine at eps 0.5
+        assertThat(res.get("clusterDistance").asText()).isEqualTo("embedding");
+        assertThat(res.get("clusterEps").asDouble()).isEqualTo(0.5);
         assertThat(res.get("recallVsBudget")).hasSize(1);
         assertThat(ImageIO.read(out.resolve("recall.png").toFile())).isNotNull();
         assertThat(Files.readString(out.resolve("report.md"))).contains("memorized images found");
@@ -60,6 +63,10 @@ class SearchTriggersCommandTest {
                 dir.resolve("o").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--k >= 1");
+        CliRun distance = CliRun.of("search-triggers", "--model", "testbed", "--cluster-distance", "ssim", "--out",
+                dir.resolve("o").toString(), "--state", dir.resolve("s").toString());
+        assertThat(distance.exitCode()).isEqualTo(2);
+        assertThat(distance.err()).contains("--cluster-distance must be embedding, rms or auto, got 'ssim'");
         CliRun inside = CliRun.of("search-triggers", "--model", "testbed", "--out", dir.resolve("o").toString(),
                 "--state", dir.resolve("o").resolve("state").toString());
         assertThat(inside.exitCode()).isEqualTo(2);
