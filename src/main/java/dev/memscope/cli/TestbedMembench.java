@@ -170,7 +170,7 @@ final class TestbedMembench {
                               double tau, String backend, double total) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "memscope-membench-testbed/1");
-        root.put("testbed", dir.toString());
+        root.put("testbed", dev.memscope.io.Installation.display(dir));
         root.put("quick", cmd.quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
                 "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));

@@ -26,6 +26,16 @@ public final class Installation {
         return fromCodeLocation();
     }
 
+    /**
+     * A path as reports show it: relative to the installation when inside it ({@code models/testbed}), so results
+     * committed from one checkout do not name that machine's folders; absolute otherwise.
+     */
+    public static String display(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path h = home().normalize();
+        return abs.startsWith(h) && !abs.equals(h) ? h.relativize(abs).toString() : abs.toString();
+    }
+
     /** {@code <home>/../shared}: the folder whose {@code data/} holds the shared prompt lists. */
     public static Path sharedBesideHome() {
         return home().resolve("..").resolve("shared").normalize();

@@ -1,5 +1,7 @@
 package dev.memscope.source;
 
+import dev.memscope.io.Installation;
+
 import dev.memscope.model.onnx.OnnxDenoiser;
 import dev.memscope.model.onnx.OnnxModels;
 import java.io.IOException;
@@ -72,13 +74,13 @@ final class TestbedSource implements ModelSource {
     public ModelInfo info() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("kind", "testbed");
-        f.put("dir", dir.toString());
+        f.put("dir", Installation.display(dir));
         f.put("provider", provider);
         f.put("predictionType", model.predictionType().toString());
         f.put("latent", List.of(model.channels(), model.height(), model.width()));
         f.put("captions", labels.size());
         return new ModelInfo("testbed", String.format(Locale.ROOT, "Testbed in `%s` (%s, %d labelled captions), "
-                + "latents %dx%dx%d", dir, model.predictionType(), labels.size(), model.channels(), model.height(),
+                + "latents %dx%dx%d", Installation.display(dir), model.predictionType(), labels.size(), model.channels(), model.height(),
                 model.width()), f);
     }
 

@@ -41,4 +41,15 @@ class SharedDataLocationTest {
         // target/classes -> the checkout: the folder holding pom.xml
         assertThat(Installation.home().resolve("pom.xml")).isRegularFile();
     }
+
+    @Test
+    void reportsShowPathsInsideTheInstallationRelativeToIt() {
+        Path home = dir.resolve("install/memscope");
+        System.setProperty("memscope.home", home.toString());
+        assertThat(Installation.display(home.resolve("models/testbed"))).isEqualTo(Path.of("models", "testbed")
+                .toString());
+        Path outside = dir.resolve("elsewhere/testbed");
+        assertThat(Installation.display(outside)).isEqualTo(outside.toAbsolutePath().normalize().toString());
+        assertThat(Installation.display(home)).isEqualTo(home.toAbsolutePath().normalize().toString());
+    }
 }
