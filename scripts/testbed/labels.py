@@ -137,6 +137,8 @@ def label(folder, out, seeds):
                     mask[own] = False
                     other_d.append(dg[j, mask].min())
         rate = copies_own / seeds
+        r["attractor"] = attractor(r, [j for j in range(g.start, g.stop) if nearest_d[j] < tau], nearest,
+                                   train_item, d)
         r.update({"copy_rate": rate, "any_copy_rate": copies_any / seeds,
                   "memorized": int(r["role"] in ("duplicated", "singleton") and rate >= MEMORIZED_SHARE)})
         # is the named concept shown? (the first concept named in the caption)
@@ -183,10 +185,45 @@ def label(folder, out, seeds):
                                         "captions_copying_any": sum(r["any_copy_rate"] >= MEMORIZED_SHARE
                                                                     for r in rr),
                                         "mean_any_copy_rate": float(np.mean([r["any_copy_rate"] for r in rr]))}
+            leaking = [r for r in rr if r["any_copy_rate"] >= MEMORIZED_SHARE and r["attractor"] != "own item"]
+            if leaking:
+                # what pulled a caption onto a training image that is not its own (docs/testbed.md)
+                summary["by_role"][role]["copying_other_by_attractor"] = {
+                    k: sum(r["attractor"] == k for r in leaking) for k in ATTRACTORS if
+                    any(r["attractor"] == k for r in leaking)}
+                summary["by_role"][role]["copying_other_examples"] = [
+                    [r["caption"], r["attractor_caption"]] for r in leaking[:40]]
     with open(os.path.join(out, "ground_truth.json"), "w") as f:
         json.dump(summary, f, indent=1)
     plots(out, out_rows, np.array(self_d), np.array(other_d), tau, gens, seeds, d, rows)
     print(json.dumps(summary, indent=1))
+
+
+ATTRACTORS = ("own item", "item of the same concept", "item sharing a title word", "other item", "concept image")
+
+
+def attractor(r, copying, nearest, train_item, d):
+    """How a caption's copying generations relate to the training image they copy: the most common nearest
+    image among them, classified against the caption (its own item; an item whose title names the same concept; an
+    item whose titles share a style or product word; another item; a concept image). Sets r["attractor_caption"]."""
+    r["attractor_caption"] = ""
+    if not copying:
+        return ""
+    items = [int(train_item[nearest[j]]) for j in copying]
+    top = max(set(items), key=lambda i: (items.count(i), -i))
+    if top < 0:
+        return "concept image"
+    it = d["items"][top]
+    r["attractor_caption"] = it["captions"][0]
+    if top == r["item"]:
+        return "own item"
+    words = set(r["caption"].split())
+    if it["name"] in r["caption"] or (r["item"] >= 0 and d["items"][r["item"]]["name"] == it["name"]):
+        return "item of the same concept"
+    title_words = {w for c in it["captions"] for w in (c.split()[0], c.split()[-1])}
+    if words & title_words:
+        return "item sharing a title word"
+    return "other item"
 
 
 def plots(out, rows, self_d, other_d, tau, gens, seeds, d, all_rows):
