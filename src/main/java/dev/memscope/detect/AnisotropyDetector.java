@@ -1,9 +1,11 @@
 package dev.memscope.detect;
 
 import dev.memscope.diffusion.NoiseSchedule;
+import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -101,12 +103,25 @@ public final class AnisotropyDetector implements Detector {
         var conds = BatchedEps.nullThen(noise.conditions);
         float[] nf = new float[n];
         float[] af = new float[n];
+        // both timesteps on the same latents in one batch: [u; c] at t = 981, then [u; c] at t = 41
+        int[] ts = new int[4 * n];
+        Arrays.fill(ts, 0, 2 * n, T_MAGNITUDE);
+        Arrays.fill(ts, 2 * n, 4 * n, T_ALIGNMENT);
+        Condition[] conds4 = Arrays.copyOf(conds, 4 * n);
+        System.arraycopy(conds, 0, conds4, 2 * n, 2 * n);
+        TensorF32 outs = BatchedEps.rawAt(ctx, model, BatchedEps.twice(both), ts, conds4);
+        TensorF32 hiOut = outs.slice(0, 2 * n);
+        TensorF32 loOut = outs.slice(2 * n, 4 * n);
+        boolean v = model.predictionType() == PredictionType.V_PREDICTION;
         // N on eps: for an eps model that is the raw output; for a v model ||eps_c - eps_u|| = sqrt(abar) ||v_c - v_u||
-        TensorF32[] hi = BatchedEps.halves(BatchedEps.eps(ctx, model, both, T_MAGNITUDE, conds));
+        if (v) {
+            BatchedEps.vToEps(ctx, both, hiOut, T_MAGNITUDE);
+            if (space != AnisotropyPreset.Space.RAW) {
+                BatchedEps.vToEps(ctx, both, loOut, T_ALIGNMENT);
+            }
+        }
+        TensorF32[] hi = BatchedEps.halves(hiOut);
         ctx.kernels().diffNorm(hi[1], hi[0], nf);
-        TensorF32 loOut = space == AnisotropyPreset.Space.RAW
-                ? BatchedEps.raw(ctx, model, both, T_ALIGNMENT, conds)
-                : BatchedEps.eps(ctx, model, both, T_ALIGNMENT, conds);
         TensorF32[] lo = BatchedEps.halves(loOut);
         ctx.kernels().guidanceAlignment(lo[1], lo[0], settings.variant(), af);
         double scale = 1;

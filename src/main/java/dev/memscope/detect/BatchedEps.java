@@ -63,6 +63,32 @@ final class BatchedEps {
     }
 
     /**
+     * The model's raw outputs with a timestep per latent, in calls of at most {@code ctx.batchSize()} latents:
+     * detectors that evaluate several timesteps on the same latents pay one call where the model allows it
+     * ({@link Denoiser#predict(TensorF32, int[], Condition[], TensorF32)}).
+     */
+    static TensorF32 rawAt(DetectionContext ctx, Denoiser model, TensorF32 x, int[] timesteps,
+                           Condition[] conditions) {
+        TensorF32 out = TensorF32.zeros(x.shape());
+        int n = x.batch();
+        int per = x.shape().sampleSize();
+        for (int from = 0; from < n; from += ctx.batchSize()) {
+            int to = Math.min(n, from + ctx.batchSize());
+            TensorF32 o = TensorF32.zeros(x.shape().withBatch(to - from));
+            model.predict(x.slice(from, to), Arrays.copyOfRange(timesteps, from, to),
+                    Arrays.copyOfRange(conditions, from, to), o);
+            System.arraycopy(o.data(), 0, out.data(), from * per, (to - from) * per);
+            ctx.progress().advance(to - from);
+        }
+        return out;
+    }
+
+    /** v outputs of latents {@code x} at timestep t converted to eps in place. */
+    static void vToEps(DetectionContext ctx, TensorF32 x, TensorF32 v, int t) {
+        ctx.kernels().convert(Conversion.V_TO_EPS, x, v, NoiseSchedule.stableDiffusion().alphabar(t), v);
+    }
+
+    /**
      * Jacobian of eps along {@code v}: for a v-prediction model {@code eps = sqrt(1-abar) x + sqrt(abar) v(x)}, so
      * {@code J_eps u = sqrt(1-abar) u + sqrt(abar) J_v u}.
      */

@@ -58,6 +58,17 @@ public final class CountingDenoiser implements Denoiser {
     }
 
     @Override
+    public void predict(TensorF32 xt, int[] timesteps, Condition[] conditions, TensorF32 out) {
+        inner.predict(xt, timesteps, conditions, out);
+        passes.addAndGet(xt.batch());
+    }
+
+    @Override
+    public Condition[] conditions(java.util.List<String> prompts) {
+        return inner.conditions(prompts);
+    }
+
+    @Override
     public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
         inner.predict(xt, t, conditions, out);
         passes.addAndGet(xt.batch());

@@ -47,8 +47,9 @@ final class SharedNoise {
         int per = noise.shape().sampleSize();
         float[] d = new float[n * per];
         conditions = new Condition[n];
+        Condition[] byPrompt = model.conditions(prompts);
         for (int p = 0; p < this.prompts; p++) {
-            Condition c = model.condition(prompts.get(p));
+            Condition c = byPrompt[p];
             for (int i = 0; i < images; i++) {
                 System.arraycopy(noise.data(), i * per, d, (p * images + i) * per, per);
                 conditions[p * images + i] = c;

@@ -1,6 +1,8 @@
 package dev.memscope.model;
 
 import dev.memscope.tensor.TensorF32;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,39 @@ public interface Denoiser extends AutoCloseable {
      * {@code xt} and must not alias it.
      */
     void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out);
+
+    /**
+     * {@link #predict(TensorF32, int, Condition[], TensorF32)} with a timestep per sample. Denoising-free detectors
+     * evaluate two timesteps on the same latents; a model that takes a timestep per sample (an ONNX UNet with a
+     * {@code [batch]} timestep) overrides this to answer them in one call, since a real network's cost per call
+     * falls with batch size. This default makes one call per run of equal consecutive timesteps.
+     */
+    default void predict(TensorF32 xt, int[] timesteps, Condition[] conditions, TensorF32 out) {
+        if (timesteps.length != xt.batch() || conditions.length != xt.batch()) {
+            throw new IllegalArgumentException(timesteps.length + " timesteps and " + conditions.length
+                    + " conditions for " + xt.batch() + " latents");
+        }
+        int per = xt.shape().sampleSize();
+        for (int from = 0; from < timesteps.length; ) {
+            int to = from + 1;
+            while (to < timesteps.length && timesteps[to] == timesteps[from]) {
+                to++;
+            }
+            TensorF32 o = TensorF32.zeros(xt.shape().withBatch(to - from));
+            predict(xt.slice(from, to), timesteps[from], Arrays.copyOfRange(conditions, from, to), o);
+            System.arraycopy(o.data(), 0, out.data(), from * per, (to - from) * per);
+            from = to;
+        }
+    }
+
+    /** {@link #condition(String)} for many prompts; a model with a batched text encoder encodes them in one call. */
+    default Condition[] conditions(List<String> prompts) {
+        Condition[] out = new Condition[prompts.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = condition(prompts.get(i));
+        }
+        return out;
+    }
 
     /**
      * This model's exact Jacobian-vector products, or empty. Wrappers (pass counters) override this to delegate, so

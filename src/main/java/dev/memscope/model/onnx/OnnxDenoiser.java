@@ -223,6 +223,28 @@ public final class OnnxDenoiser implements Denoiser {
 
     @Override
     public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+        int[] ts = new int[xt.batch()];
+        Arrays.fill(ts, t);
+        predictAt(xt, ts, conditions, out);
+    }
+
+    /**
+     * One session run per maxBatch latents even when their timesteps differ, where the model takes a timestep per
+     * sample ({@code [batch]}); a scalar or {@code [1]} timestep falls back to one run per timestep.
+     */
+    @Override
+    public void predict(TensorF32 xt, int[] timesteps, Condition[] conditions, TensorF32 out) {
+        if (timestepDims.length == 0 || timestepDims[0] == 1) {
+            Denoiser.super.predict(xt, timesteps, conditions, out);
+            return;
+        }
+        if (timesteps.length != xt.batch()) {
+            throw new IllegalArgumentException(timesteps.length + " timesteps for " + xt.batch() + " latents");
+        }
+        predictAt(xt, timesteps, conditions, out);
+    }
+
+    private void predictAt(TensorF32 xt, int[] ts, Condition[] conditions, TensorF32 out) {
         Shape shape = xt.shape();
         if (shape.channels() != channels || shape.height() != height || shape.width() != width) {
             throw new IllegalArgumentException("x_t has shape " + shape + "; " + file + " takes [B, " + channels
@@ -247,15 +269,41 @@ public final class OnnxDenoiser implements Denoiser {
                 float[] emb = embedding(conditions[from + i]);
                 System.arraycopy(emb, 0, e, i * states, states);
             }
-            float[] y = run(x, e, b, t);
+            int[] tb = Arrays.copyOfRange(ts, from, from + b);
+            float[] y = run(x, e, b, tb);
             for (int i = 0; i < y.length; i++) {
                 if (!Float.isFinite(y[i])) {
                     throw new IllegalStateException(file + " returned " + y[i] + " at "
-                            + shape.locate(from * per + i) + " (t = " + t + ", " + conditions[from + i / per] + ")");
+                            + shape.locate(from * per + i) + " (t = " + tb[i / per] + ", "
+                            + conditions[from + i / per] + ")");
                 }
             }
             System.arraycopy(y, 0, out.data(), from * per, y.length);
         }
+    }
+
+    /** Every prompt's states through the text encoder in calls of maxBatch prompts, not one call per prompt. */
+    @Override
+    public Condition[] conditions(java.util.List<String> prompts) {
+        Condition[] out = new Condition[prompts.size()];
+        java.util.List<Integer> real = new java.util.ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            String p = prompts.get(i);
+            if (p == null || p.isEmpty()) {
+                out[i] = Condition.NULL;
+            } else {
+                real.add(i);
+            }
+        }
+        String[] texts = new String[real.size()];
+        for (int k = 0; k < texts.length; k++) {
+            texts[k] = prompts.get(real.get(k));
+        }
+        float[][] emb = embed(texts);
+        for (int k = 0; k < texts.length; k++) {
+            out[real.get(k)] = Condition.of(emb[k], texts[k]);
+        }
+        return out;
     }
 
     private float[] embedding(Condition c) {
@@ -347,12 +395,19 @@ public final class OnnxDenoiser implements Denoiser {
     }
 
     private float[] run(float[] x, float[] e, int b, int t) {
+        int[] ts = new int[b];
+        Arrays.fill(ts, t);
+        return run(x, e, b, ts);
+    }
+
+    private float[] run(float[] x, float[] e, int b, int[] ts) {
+        int t = ts[0];
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put(SAMPLE, OnnxGraph.floats(env, x, new long[] {b, channels, height, width}, sampleType, file, SAMPLE));
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
-            in.put(TIMESTEP, timestepTensor(t, b));
+            in.put(TIMESTEP, timestepTensor(ts));
             try (OrtSession.Result r = session.run(in, java.util.Set.of(output))) {
                 OnnxValue v = r.get(0);
                 if (!(v instanceof OnnxTensor y) || y.getInfo().getNumElements() != x.length) {
@@ -364,36 +419,47 @@ public final class OnnxDenoiser implements Denoiser {
             }
         } catch (OrtException ex) {
             throw new IllegalStateException(file + ": ONNX Runtime failed on a batch of " + b + " at t = " + t
-                    + ": " + ex.getMessage(), ex);
+                    + (ts.length > 1 && ts[ts.length - 1] != t ? ".." + ts[ts.length - 1] : "") + ": "
+                    + ex.getMessage(), ex);
         } finally {
             in.values().forEach(OnnxTensor::close);
         }
     }
 
-    /** {@code t} in the model's declared type: a scalar, {@code [1]} when the model fixes that, else {@code [b]}. */
     private OnnxTensor timestepTensor(int t, int b) throws OrtException {
+        int[] ts = new int[b];
+        Arrays.fill(ts, t);
+        return timestepTensor(ts);
+    }
+
+    /** {@code t} in the model's declared type: a scalar, {@code [1]} when the model fixes that, else {@code [b]}. */
+    private OnnxTensor timestepTensor(int[] ts) throws OrtException {
+        int b = ts.length;
         long[] dims = timestepDims.length == 0 ? new long[0]
                 : new long[] {timestepDims[0] == 1 ? 1 : b};
         int n = dims.length == 0 ? 1 : (int) dims[0];
         return switch (timestepType) {
             case INT64 -> {
                 long[] v = new long[n];
-                Arrays.fill(v, t);
+                Arrays.setAll(v, i -> ts[i]);
                 yield OnnxTensor.createTensor(env, LongBuffer.wrap(v), dims);
             }
             case INT32 -> {
-                int[] v = new int[n];
-                Arrays.fill(v, t);
+                int[] v = Arrays.copyOf(ts, n);
                 yield OnnxTensor.createTensor(env, IntBuffer.wrap(v), dims);
             }
             case FLOAT -> {
                 float[] v = new float[n];
-                Arrays.fill(v, t);
+                for (int i = 0; i < n; i++) {
+                    v[i] = ts[i];
+                }
                 yield OnnxTensor.createTensor(env, FloatBuffer.wrap(v), dims);
             }
             case FLOAT16 -> {
                 short[] v = new short[n];
-                Arrays.fill(v, Fp16Conversions.floatToFp16(t));   // exact: integers up to 2048 are fp16 values
+                for (int i = 0; i < n; i++) {
+                    v[i] = Fp16Conversions.floatToFp16(ts[i]);   // exact: integers up to 2048 are fp16 values
+                }
                 yield OnnxTensor.createTensor(env, ShortBuffer.wrap(v), dims, OnnxJavaType.FLOAT16);
             }
             default -> throw new IllegalStateException("checked at open: " + timestepType);

@@ -104,6 +104,60 @@ class OnnxDenoiserTest {
         assertThat(out.data()[0]).isNotEqualTo(out.data()[x.shape().sampleSize()]);
     }
 
+    /** Both timesteps in one batch (one ONNX run of 2 x prompts) against PyTorch's per-timestep outputs. */
+    @Test
+    void perSampleTimestepsMatchPyTorchAtEachTimestep() {
+        List<String> prompts = TinyModel.strings("unet_prompts.json");
+        TensorF32 x = TinyModel.npy("unet_x.npy").toTensorF32();
+        int n = x.batch();
+        Condition[] one = model.conditions(prompts);
+        Condition[] conds = new Condition[2 * n];
+        float[] both = new float[2 * x.data().length];
+        int[] ts = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            // interleaved, so a model that read only the first timestep would fail at every other sample
+            conds[2 * i] = one[i];
+            conds[2 * i + 1] = one[i];
+            ts[2 * i] = 981;
+            ts[2 * i + 1] = 41;
+            int per = x.shape().sampleSize();
+            System.arraycopy(x.data(), i * per, both, 2 * i * per, per);
+            System.arraycopy(x.data(), i * per, both, (2 * i + 1) * per, per);
+        }
+        TensorF32 xx = new TensorF32(x.shape().withBatch(2 * n), both);
+        TensorF32 out = TensorF32.zeros(xx.shape());
+        try (OnnxDenoiser wide = TinyModel.open(64)) {
+            wide.predict(xx, ts, conds, out);
+        }
+        int per = x.shape().sampleSize();
+        for (int t : new int[] {981, 41}) {
+            double[] want = TinyModel.npy("unet_eps_t" + t + ".npy").values();
+            float[] got = new float[x.data().length];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(out.data(), (2 * i + (t == 981 ? 0 : 1)) * per, got, i * per, per);
+            }
+            assertThat(TinyModel.worstRatio(got, want, 0)).as("t = %d", t).isLessThanOrEqualTo(1.0);
+        }
+        assertThatThrownBy(() -> model.predict(xx, new int[] {981}, conds, TensorF32.zeros(xx.shape())))
+                .hasMessageContaining("1 timesteps");
+    }
+
+    @Test
+    void batchedConditionsEqualOneAtATime() {
+        List<String> prompts = List.of("a photo of a cat", "", "a dog", "a photo of a cat");
+        Condition[] batched = model.conditions(prompts);
+        assertThat(batched[1]).isSameAs(Condition.NULL);
+        for (int i : new int[] {0, 2, 3}) {
+            float[] single = model.condition(prompts.get(i)).embedding();
+            float[] got = batched[i].embedding();
+            assertThat(got).hasSameSizeAs(single);
+            for (int k = 0; k < got.length; k++) {
+                assertThat(got[k]).isCloseTo(single[k],
+                        org.assertj.core.data.Offset.offset(1e-5f + 1e-5f * Math.abs(single[k])));
+            }
+        }
+    }
+
     @Test
     void chunkingDoesNotChangeOutputs() {
         TensorF32 x = TensorF32.gaussian(new Shape(5, 4, 8, 8), 7);
