@@ -52,8 +52,14 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--threshold", description = "flag rows whose first detector's score is >= this value")
     Double threshold;
 
-    @Option(names = "--top-k", defaultValue = "20", description = "top rows listed in summary.md/json (default 20)")
-    int topK;
+    @Option(names = "--top-k", paramLabel = "K", description = "flag the K rows with the highest first-detector "
+            + "score over the whole input, ties to the lower row id (set once every chunk is committed; not with "
+            + "--threshold)")
+    Integer topK;
+
+    @Option(names = "--summary-rows", paramLabel = "N", defaultValue = "20",
+            description = "top rows listed in summary.md/json (default 20)")
+    int summaryRows;
 
     @Option(names = "--master", defaultValue = "local[*]",
             description = "Spark master: local[*] (default, embedded), local[N], spark://HOST:PORT")
@@ -100,7 +106,7 @@ public final class ScanCommand implements Callable<Integer> {
         ScanSettings s = new ScanSettings(InputSet.of(inputs, columns), out,
                 ModelKey.resolve(spec, testbed, backend.resolved(), model.onnxProvider(),
                         SlotThreads.resolve(threadsPerSlot, master, Runtime.getRuntime().availableProcessors())),
-                ScanDetector.parseList(detectors), chunkRows, batchRows, batch, threshold, topK);
+                ScanDetector.parseList(detectors), chunkRows, batchRows, batch, threshold, topK, summaryRows);
         // a missing caption column is found before Spark starts or anything is written
         s.inputs().checkColumns();
         java.nio.file.Files.createDirectories(out);

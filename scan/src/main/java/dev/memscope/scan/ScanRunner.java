@@ -10,6 +10,7 @@ import dev.memscope.scan.score.ScanDetector;
 import dev.memscope.scan.score.ScoredRow;
 import dev.memscope.scan.store.ChunkStore;
 import dev.memscope.scan.store.ScanManifest;
+import dev.memscope.scan.store.TopKFlags;
 import dev.memscope.scan.summary.ScanSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ public final class ScanRunner {
         java.nio.file.Files.createDirectories(s.out());
         ScanManifest.writeOrCheck(s.out(), ScanManifest.of(s.inputs(), s.model().model(),
                 s.detectors().stream().map(ScanDetector::cliName).toList(), s.chunkRows(), s.batchRows(),
-                s.latentsPerCall(), s.threshold()));
+                s.latentsPerCall(), s.threshold(), s.topK()));
         int dropped = store.recover();
         if (dropped > 0) {
             log.printf(Locale.ROOT, "scan: removed %d file(s) of chunks an earlier run did not commit%n", dropped);
@@ -65,6 +66,9 @@ public final class ScanRunner {
         int done = 0;
         for (int k = 0; k < chunks; k++) {
             done += store.committed(k) ? 1 : 0;
+        }
+        if (done < chunks) {
+            TopKFlags.invalidate(store);   // before the first new commit: a kill must not leave stale flags final
         }
         log.printf(Locale.ROOT, "scan: %d rows in %d file(s), %d chunks of %d rows (%d already done), model %s, "
                         + "detectors %s, %d task slots%n", total, s.inputs().files().size(), chunks, s.chunkRows(),
@@ -112,15 +116,31 @@ public final class ScanRunner {
                         bad.size(), secs, n / secs, rate, eta(rowsLeft / rate));
             }
         }
+        if (s.topK() != null) {
+            flagTopK(s, store, chunks);
+        }
         store.finish();
         ScanSummary.Result summary = ScanSummary.write(s.out(), store, chunks, s.primary(), s.threshold(), s.topK(),
-                s.model().model());
+                s.summaryRows(), s.model().model());
         double seconds = (System.nanoTime() - start) / 1e9;
         log.printf(Locale.ROOT, "scan: %d rows: %d scored, %d rejected%s; %d chunks scored in %.1f s, %d skipped as "
                         + "done -> %s%n", summary.rows(), summary.scored(), summary.rejected(),
-                s.threshold() == null ? "" : ", " + summary.flagged() + " flagged", scoredChunks, seconds, skipped,
+                s.flags() ? ", " + summary.flagged() + " flagged" : "", scoredChunks, seconds, skipped,
                 s.out());
         return new Outcome(chunks, scoredChunks, skipped, total, rowsThisRun, seconds, summary);
+    }
+
+    /** {@code --top-k}: once every chunk is committed, flags the K best rows in the chunk files (kill-safe). */
+    private void flagTopK(ScanSettings s, ChunkStore store, int chunks) throws IOException {
+        if (TopKFlags.done(store)) {
+            log.printf(Locale.ROOT, "scan: top %d already flagged (%s)%n", s.topK(), store.flaggedFile());
+            return;
+        }
+        log.printf(Locale.ROOT, "scan: flagging the top %d by %s in %d chunk files%n", s.topK(), s.primary(), chunks);
+        long t0 = System.nanoTime();
+        List<TopKFlags.Flagged> top = TopKFlags.apply(store, chunks, s.columns(), s.primary(), s.topK());
+        log.printf(Locale.ROOT, "scan: flagged %d rows (the top %d by %s, equal scores to the lower row id) in %.1f s"
+                + " -> %s%n", top.size(), s.topK(), s.primary(), (System.nanoTime() - t0) / 1e9, store.flaggedFile());
     }
 
     private List<ScoredRow> score(int chunk, long first, long n, List<CaptionRow> good, int batchRows,

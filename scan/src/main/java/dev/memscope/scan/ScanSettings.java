@@ -15,10 +15,12 @@ import java.util.List;
  *                       not depend on the number of executors)
  * @param latentsPerCall latents per denoiser call inside a detector, as {@code detect --batch}
  * @param threshold      flag rows whose primary score is at least this, or null
- * @param topK           rows listed in the summary
+ * @param topK           flag the K rows of highest primary score, ties to the lower row id (once every chunk is
+ *                       committed, see {@link dev.memscope.scan.store.TopKFlags}), or null; not with a threshold
+ * @param summaryRows    rows listed in summary.md/json
  */
 public record ScanSettings(InputSet inputs, Path out, ModelKey model, List<ScanDetector> detectors, int chunkRows,
-                           int batchRows, int latentsPerCall, Double threshold, int topK) {
+                           int batchRows, int latentsPerCall, Double threshold, Integer topK, int summaryRows) {
 
     public ScanSettings {
         detectors = List.copyOf(detectors);
@@ -38,8 +40,15 @@ public record ScanSettings(InputSet inputs, Path out, ModelKey model, List<ScanD
         if (threshold != null && !Double.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be finite, got " + threshold);
         }
-        if (topK < 1) {
+        if (threshold != null && topK != null) {
+            throw new IllegalArgumentException("--threshold " + threshold + " and --top-k " + topK
+                    + " both choose the flagged rows: give one of them");
+        }
+        if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+        }
+        if (summaryRows < 1) {
+            throw new IllegalArgumentException("--summary-rows must be >= 1, got " + summaryRows);
         }
     }
 
@@ -50,6 +59,11 @@ public record ScanSettings(InputSet inputs, Path out, ModelKey model, List<ScanD
             c.addAll(d.columns());
         }
         return c;
+    }
+
+    /** Whether the output has a flag column (a threshold or a top k); without one, {@code flagged} is null. */
+    public boolean flags() {
+        return threshold != null || topK != null;
     }
 
     /** The column ranked, flagged and plotted: the first detector's score. */

@@ -101,15 +101,30 @@ class RejectsAndResumeTest {
         assertThat(log.toString()).contains("chunk 4/4 rows 15-16");
     }
 
+    /**
+     * With {@code --top-k 5} on 20 captions given twice (rows i and i + 20, in other chunks and batch positions), so
+     * every score is tied and an odd K splits a pair: the lower row id of it must be the one flagged.
+     */
     @Test
     void rerunSkipsCommittedChunksRedoesTheRestAndRefusesOtherSettings() throws Exception {
         Path txt = dir.resolve("p.txt");
-        Files.write(txt, ScanFixture.captions(40), StandardCharsets.UTF_8);
+        List<String> twice = new java.util.ArrayList<>(ScanFixture.captions(20));
+        twice.addAll(ScanFixture.captions(20));
+        Files.write(txt, twice, StandardCharsets.UTF_8);
         Path out = dir.resolve("out");
-        ScanSettings s = ScanFixture.settings(List.of(txt), out, List.of(ScanDetector.ANISOTROPY), 10, 4, null);
+        ScanSettings s = ScanFixture.settings(List.of(txt), out, List.of(ScanDetector.ANISOTROPY), 10, 4, null, 5);
         ScanRunner.Outcome first = ScanFixture.run(spark, s, null);
         assertThat(first.chunksScored()).isEqualTo(4);
         TreeMap<Long, ScanFixture.Row> before = ScanFixture.scores(out);
+        for (long i = 0; i < 20; i++) {
+            assertThat(before.get(i + 20).values()).as("row %d ties row %d", i + 20, i).isEqualTo(before.get(i)
+                    .values());
+        }
+        List<Long> top = ScanFixture.topByPlainSort(before, "anisotropy", 5);
+        assertThat(ScanFixture.flagged(before)).hasSize(5).containsExactlyInAnyOrderElementsOf(top);
+        long split = top.get(4) % 20;   // the 5th is alone of its pair: the lower id, not the higher
+        assertThat(top).contains(split).doesNotContain(split + 20);
+        assertThat(first.summary().flagged()).isEqualTo(5);
 
         // as if killed after chunk 2's data files were renamed into place but before its marker was written
         Files.delete(out.resolve("chunks/chunk-000002.done"));
@@ -123,10 +138,14 @@ class RejectsAndResumeTest {
                 .contains("chunk 3/4 rows 20-29");
         assertThat(out.resolve(".tmp")).doesNotExist();
         TreeMap<Long, ScanFixture.Row> after = ScanFixture.scores(out);
-        assertThat(after).isEqualTo(before);
+        assertThat(after).isEqualTo(before);   // with the flags, although the flags had been final before chunk 2
+        assertThat(log.toString()).contains("flagging the top 5 by anisotropy");
 
-        ScanRunner.Outcome third = ScanFixture.run(spark, s, null);
+        StringBuilder log3 = new StringBuilder();
+        ScanRunner.Outcome third = ScanFixture.run(spark, s, log3);
         assertThat(third.chunksScored()).isZero();
+        assertThat(log3.toString()).contains("top 5 already flagged");
+        assertThat(ScanFixture.scores(out)).isEqualTo(before);
         assertThat(third.summary().scored()).isEqualTo(40);
 
         ScanSettings other = ScanFixture.settings(List.of(txt), out, List.of(ScanDetector.ANISOTROPY), 20, 4, null);
@@ -153,7 +172,7 @@ class RejectsAndResumeTest {
         Files.write(txt, ScanFixture.captions(12), StandardCharsets.UTF_8);
         ScanSettings s = new ScanSettings(InputSet.of(List.of(txt), List.of("caption")), dir.resolve("out"),
                 new ModelKey("testbed:" + dir.resolve("no-such-testbed"), "cpu", "cpu"),
-                List.of(ScanDetector.ANISOTROPY), 5, 5, 64, null, 10);
+                List.of(ScanDetector.ANISOTROPY), 5, 5, 64, null, null, 10);
         assertThatThrownBy(() -> ScanFixture.run(spark, s, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("chunk 0 (rows 0-4) failed on an executor: chunk 0, rows 0-4: ")

@@ -52,8 +52,31 @@ final class ScanFixture {
 
     static ScanSettings settings(List<Path> inputs, Path out, List<ScanDetector> detectors, int chunkRows,
                                  int batchRows, Double threshold) throws IOException {
+        return settings(inputs, out, detectors, chunkRows, batchRows, threshold, null);
+    }
+
+    static ScanSettings settings(List<Path> inputs, Path out, List<ScanDetector> detectors, int chunkRows,
+                                 int batchRows, Double threshold, Integer topK) throws IOException {
         return new ScanSettings(InputSet.of(inputs, List.of("caption", "TEXT")), out,
-                new ModelKey("lab", "cpu", "cpu"), detectors, chunkRows, batchRows, 64, threshold, 10);
+                new ModelKey("lab", "cpu", "cpu"), detectors, chunkRows, batchRows, 64, threshold, topK, 10);
+    }
+
+    /** The row ids of the {@code k} highest {@code column} values, equal values to the lower row id (a plain sort). */
+    static List<Long> topByPlainSort(TreeMap<Long, Row> rows, String column, int k) {
+        return rows.values().stream()
+                .sorted(java.util.Comparator.comparingDouble((Row r) -> -r.values().get(column))
+                        .thenComparingLong(Row::rowId))
+                .limit(k).map(Row::rowId).toList();
+    }
+
+    /** The row ids flagged true, ascending; an unset flag is an error. */
+    static List<Long> flagged(TreeMap<Long, Row> rows) {
+        for (Row r : rows.values()) {
+            if (r.flagged() == null) {
+                throw new IllegalStateException("row " + r.rowId() + " has no flag");
+            }
+        }
+        return rows.values().stream().filter(Row::flagged).map(Row::rowId).toList();
     }
 
     /** Runs a scan in this JVM; the progress lines come back in {@code log}. */

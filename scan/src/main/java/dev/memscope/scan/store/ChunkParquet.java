@@ -4,6 +4,7 @@ import dev.memscope.scan.score.ScoredRow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -23,7 +24,8 @@ import org.apache.parquet.schema.Types;
 /**
  * One chunk's scores as one Parquet file (written on the driver with parquet-hadoop's local file API, so the
  * output needs no shared file system and no Hadoop file system): {@code row_id, caption, model, input_file,
- * input_line}, one DOUBLE per detector column, and {@code flagged} (null without {@code --threshold}). Spark,
+ * input_line}, one DOUBLE per detector column, and {@code flagged} (null without {@code --threshold} or
+ * {@code --top-k}, and with {@code --top-k} until every chunk is committed and the top k is known). Spark,
  * pandas and DuckDB read the folder as one dataset.
  */
 public final class ChunkParquet {
@@ -49,10 +51,7 @@ public final class ChunkParquet {
             throws IOException {
         MessageType schema = schema(columns);
         SimpleGroupFactory f = new SimpleGroupFactory(schema);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                .withType(schema)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .build()) {
+        try (ParquetWriter<Group> w = writer(file, schema)) {
             for (ScoredRow r : rows) {
                 Group g = f.newGroup()
                         .append("row_id", r.rowId())
@@ -69,6 +68,53 @@ public final class ChunkParquet {
                 w.write(g);
             }
         }
+    }
+
+    /**
+     * Copies a chunk file to a new file ({@code to} must not exist) with every column as it was, bit for bit, except
+     * {@code flagged}, which becomes {@code flag.test(row_id)}. The top-k finalization rewrites chunks with it.
+     */
+    public static void copyWithFlags(Path from, Path to, List<String> columns, LongPredicate flag) throws IOException {
+        MessageType schema = schema(columns);
+        SimpleGroupFactory f = new SimpleGroupFactory(schema);
+        try (ParquetReader<Group> r = reader(from, schema); ParquetWriter<Group> w = writer(to, schema)) {
+            for (Group in = r.read(); in != null; in = r.read()) {
+                long id = in.getLong("row_id", 0);
+                Group g = f.newGroup()
+                        .append("row_id", id)
+                        .append("caption", in.getBinary("caption", 0))
+                        .append("model", in.getBinary("model", 0))
+                        .append("input_file", in.getBinary("input_file", 0))
+                        .append("input_line", in.getLong("input_line", 0));
+                for (String c : columns) {
+                    g.append(c, in.getDouble(c, 0));
+                }
+                g.append("flagged", flag.test(id));
+                w.write(g);
+            }
+        }
+    }
+
+    /** {@code flagged.parquet}: rank (1 = highest), row_id, and the primary score, best first. */
+    static void writeFlagged(Path file, String primary, List<TopKFlags.Flagged> rows) throws IOException {
+        MessageType schema = Types.buildMessage()
+                .required(PrimitiveTypeName.INT32).named("rank")
+                .required(PrimitiveTypeName.INT64).named("row_id")
+                .required(PrimitiveTypeName.DOUBLE).named(primary)
+                .named("memscope_scan_flagged");
+        SimpleGroupFactory f = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> w = writer(file, schema)) {
+            for (TopKFlags.Flagged r : rows) {
+                w.write(f.newGroup().append("rank", r.rank()).append("row_id", r.rowId()).append(primary, r.score()));
+            }
+        }
+    }
+
+    private static ParquetWriter<Group> writer(Path file, MessageType schema) throws IOException {
+        return ExampleParquetWriter.builder(new LocalOutputFile(file))
+                .withType(schema)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build();
     }
 
     /**

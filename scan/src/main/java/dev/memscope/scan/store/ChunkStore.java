@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
  *   scores/chunk-000123.parquet   the chunk's scored rows
  *   rejects/chunk-000123.jsonl    the chunk's rejected rows with their reasons (only when it has any)
  *   chunks/chunk-000123.done      the commit marker (JSON: rows, scored, rejected, seconds); written last
+ *   flagged.parquet               with --top-k: the flagged rows, written when they are set ({@link TopKFlags})
  * </pre>
  * Each file is written under {@code .tmp/} and renamed into place (atomic on one file system); the marker goes
  * last, so a chunk counts as done only when all its files are in place. At the start of a run {@link #recover}
@@ -68,6 +70,11 @@ public final class ChunkStore {
 
     public Path marker(int chunk) {
         return markers().resolve(name(chunk) + ".done");
+    }
+
+    /** {@code --top-k}'s flagged rows (rank, row_id, score); its presence commits the flags in the chunk files. */
+    public Path flaggedFile() {
+        return out.resolve("flagged.parquet");
     }
 
     public boolean committed(int chunk) {
@@ -136,6 +143,34 @@ public final class ChunkStore {
         m.put("rejected", rejected.size());
         m.put("seconds", seconds);
         AtomicFiles.writeString(marker(chunk), JSON.writeValueAsString(m) + "\n");
+    }
+
+    /**
+     * Rewrites a committed chunk's score file with {@code flagged = flag.test(row_id)}, every other value as it was:
+     * written under {@code .tmp/} and renamed over the old file, so a kill leaves the old or the new file, whole.
+     */
+    public void reflag(int chunk, List<String> columns, LongPredicate flag) throws IOException {
+        Path f = scoreFile(chunk);
+        if (!committed(chunk)) {
+            throw new IllegalStateException("chunk " + chunk + " is not committed; its flags cannot be set");
+        }
+        if (!Files.exists(f)) {
+            return;   // every row of the chunk was rejected
+        }
+        Files.createDirectories(tmp());
+        Path t = tmp().resolve(name(chunk) + ".parquet");
+        Files.deleteIfExists(t);
+        ChunkParquet.copyWithFlags(f, t, columns, flag);
+        move(t, f);
+    }
+
+    /** Writes {@link #flaggedFile()} under {@code .tmp/} and renames it into place. */
+    public void commitFlagged(String primary, List<TopKFlags.Flagged> rows) throws IOException {
+        Files.createDirectories(tmp());
+        Path t = tmp().resolve("flagged.parquet");
+        Files.deleteIfExists(t);
+        ChunkParquet.writeFlagged(t, primary, rows);
+        move(t, flaggedFile());
     }
 
     /** The marker of a committed chunk. */

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code scan.json}: everything that decides what a chunk holds (inputs with size and modification time, caption
- * columns, model, detectors, chunk and batch sizes, threshold). The first run writes it; a rerun into the same
+ * columns, model, detectors, chunk and batch sizes, threshold, top k). The first run writes it; a rerun into the same
  * {@code --out} must match it, else committed chunks would mix two different scans: the error names the first
  * field that differs.
  */
@@ -26,7 +26,7 @@ public final class ScanManifest {
     }
 
     public static ObjectNode of(InputSet inputs, String model, List<String> detectors, int chunkRows, int batchRows,
-                                int latentsPerCall, Double threshold) {
+                                int latentsPerCall, Double threshold, Integer topK) {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", "memscope-scan/1");
         ArrayNode files = m.putArray("inputs");
@@ -48,6 +48,10 @@ public final class ScanManifest {
             m.putNull("threshold");
         } else {
             m.put("threshold", threshold);
+        }
+        // only when given, so that folders scanned before --top-k flagged rows still resume
+        if (topK != null) {
+            m.put("top_k", topK.intValue());
         }
         return m;
     }
@@ -86,7 +90,13 @@ public final class ScanManifest {
                     return d;
                 }
             }
-            return was.size() == now.size() ? null : at + " has other fields";
+            for (Iterator<String> it = was.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!now.has(name)) {
+                    return (at.isEmpty() ? name : at + "." + name) + " was " + was.get(name) + ", now not given";
+                }
+            }
+            return null;
         }
         if (now.isArray()) {
             if (was.size() != now.size()) {

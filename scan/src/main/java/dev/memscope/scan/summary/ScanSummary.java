@@ -12,6 +12,7 @@ import dev.memscope.report.MarkdownReport;
 import dev.memscope.report.Table;
 import dev.memscope.scan.store.ChunkParquet;
 import dev.memscope.scan.store.ChunkStore;
+import dev.memscope.scan.store.TopKFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ import org.apache.parquet.schema.Types;
  * The scan's summary, made from the committed chunks (so a resumed scan summarizes every chunk, not only this
  * run's): {@code summary.json} (counts, score range, histogram, the top captions), {@code histogram.png} (the
  * primary score, i.e. the first detector's) and {@code summary.md} (counts and the top flagged captions). Two
- * streaming passes over the primary column: memory holds the histogram and the top k, never the scores.
+ * streaming passes over the primary column: memory holds the histogram and the listed rows, never the scores. The
+ * flags are read from the chunk files, not recomputed, so the summary counts and lists what the Parquet dataset
+ * holds; a flag that disagrees with the flag rule (threshold or top k) stops it as an internal error.
  */
 public final class ScanSummary {
     /** Histogram bins of the PNG and JSON. */
@@ -50,12 +53,14 @@ public final class ScanSummary {
     }
 
     /**
-     * @param chunks    the number of chunks (all committed)
+     * @param chunks    the number of chunks (all committed, and with {@code topK} flagged)
      * @param primary   the column ranked and plotted
-     * @param topK      how many top rows to keep (the --top-k, else a default for the Markdown page)
+     * @param threshold the --threshold the flags were set with, or null
+     * @param topK      the --top-k the flags were set with, or null
+     * @param listed    how many of the best rows to list (--summary-rows)
      */
-    public static Result write(Path out, ChunkStore store, int chunks, String primary, Double threshold, int topK,
-                               String model) throws IOException {
+    public static Result write(Path out, ChunkStore store, int chunks, String primary, Double threshold, Integer topK,
+                               int listed, String model) throws IOException {
         long rows = 0;
         long rejected = 0;
         for (int k = 0; k < chunks; k++) {
@@ -67,14 +72,15 @@ public final class ScanSummary {
                 .required(PrimitiveTypeName.INT64).named("row_id")
                 .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("caption")
                 .required(PrimitiveTypeName.DOUBLE).named(primary)
+                .optional(PrimitiveTypeName.BOOLEAN).named("flagged")
                 .named("memscope_scan");
+        boolean flags = threshold != null || topK != null;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long scored = 0;
         long flagged = 0;
-        // min-heap of the best k; ties broken by the lower row id winning, so the list is deterministic
-        Comparator<Top> order = Comparator.comparingDouble(Top::score).thenComparing(Top::rowId,
-                Comparator.reverseOrder());
+        // min-heap of the best rows, ranked as the top-k flags are (equal scores: the lower row id first)
+        Comparator<Top> order = (a, b) -> TopKFlags.compare(a.score(), a.rowId(), b.score(), b.rowId());
         PriorityQueue<Top> heap = new PriorityQueue<>(order);
         for (int k = 0; k < chunks; k++) {
             Path f = store.scoreFile(k);
@@ -88,14 +94,18 @@ public final class ScanSummary {
                         throw new IllegalStateException(f + ": " + primary + " of row " + g.getLong("row_id", 0)
                                 + " is " + v);
                     }
+                    long id = g.getLong("row_id", 0);
+                    Boolean flag = g.getFieldRepetitionCount("flagged") == 0 ? null : g.getBoolean("flagged", 0);
+                    if (flags != (flag != null) || threshold != null && flag != (v >= threshold)) {
+                        throw new IllegalStateException(f + ": row " + id + " has flagged = " + flag + " with "
+                                + primary + " " + v + ", threshold " + threshold + ", top k " + topK);
+                    }
                     scored++;
                     min = Math.min(min, v);
                     max = Math.max(max, v);
-                    if (threshold != null && v >= threshold) {
-                        flagged++;
-                    }
-                    Top t = new Top(g.getLong("row_id", 0), v, null, threshold == null ? null : v >= threshold);
-                    if (heap.size() < topK) {
+                    flagged += Boolean.TRUE.equals(flag) ? 1 : 0;
+                    Top t = new Top(id, v, null, flag);
+                    if (heap.size() < listed) {
                         heap.add(withCaption(t, g));
                     } else if (order.compare(t, heap.peek()) > 0) {
                         heap.poll();
@@ -107,6 +117,10 @@ public final class ScanSummary {
         if (scored + rejected != rows) {
             throw new IllegalStateException("the chunks hold " + scored + " scored and " + rejected + " rejected rows "
                     + "but their markers count " + rows);
+        }
+        if (topK != null && flagged != Math.min(topK, scored)) {
+            throw new IllegalStateException("--top-k " + topK + ": the chunks flag " + flagged + " of " + scored
+                    + " scored rows");
         }
         long[] bins = new long[BINS];
         if (scored > 0) {
@@ -124,8 +138,14 @@ public final class ScanSummary {
         }
         List<Top> top = new ArrayList<>(heap);
         top.sort(order.reversed());
+        for (int i = 0; topK != null && i < top.size(); i++) {
+            if (top.get(i).flagged() != i < topK) {
+                throw new IllegalStateException("--top-k " + topK + ": the row ranked " + (i + 1) + " (row "
+                        + top.get(i).rowId() + ") has flagged = " + top.get(i).flagged());
+            }
+        }
         Result res = new Result(rows, scored, rejected, flagged, min, max, bins, top);
-        writeJson(out.resolve("summary.json"), res, primary, threshold, model);
+        writeJson(out.resolve("summary.json"), res, primary, threshold, topK, model);
         if (scored > 0) {
             BarChart chart = BarChart.titled("Scan: " + primary + " (" + model + ", " + scored + " captions)")
                     .valueAxis("captions").categoryAxis(primary + " (bin centre)");
@@ -135,7 +155,7 @@ public final class ScanSummary {
             }
             chart.writePng(out.resolve("histogram.png"), ChartSize.DEFAULT);
         }
-        writeMarkdown(out.resolve("summary.md"), res, primary, threshold, model);
+        writeMarkdown(out.resolve("summary.md"), res, primary, threshold, topK, model);
         return res;
     }
 
@@ -151,7 +171,7 @@ public final class ScanSummary {
         return Math.max(0, Math.min(BINS - 1, b));
     }
 
-    private static void writeJson(Path file, Result r, String primary, Double threshold, String model)
+    private static void writeJson(Path file, Result r, String primary, Double threshold, Integer topK, String model)
             throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("model", model);
@@ -161,6 +181,11 @@ public final class ScanSummary {
         o.put("rejected", r.rejected());
         if (threshold != null) {
             o.put("threshold", threshold);
+        }
+        if (topK != null) {
+            o.put("top_k", topK.intValue());
+        }
+        if (threshold != null || topK != null) {
             o.put("flagged", r.flagged());
         }
         if (r.scored() > 0) {
@@ -177,12 +202,15 @@ public final class ScanSummary {
             e.put("row_id", x.rowId());
             e.put("score", x.score());
             e.put("caption", x.caption());
+            if (x.flagged() != null) {
+                e.put("flagged", x.flagged());
+            }
         }
         AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
     }
 
-    private static void writeMarkdown(Path file, Result r, String primary, Double threshold, String model)
-            throws IOException {
+    private static void writeMarkdown(Path file, Result r, String primary, Double threshold, Integer topK,
+                                      String model) throws IOException {
         MarkdownReport md = MarkdownReport.titled("memscope scan: " + model);
         List<String> facts = new ArrayList<>();
         facts.add(r.rows() + " input rows: " + r.scored() + " scored, " + r.rejected() + " rejected (rejects/)");
@@ -191,6 +219,10 @@ public final class ScanSummary {
         }
         if (threshold != null) {
             facts.add(String.format(Locale.ROOT, "%d flagged at %s >= %s", r.flagged(), primary, threshold));
+        }
+        if (topK != null) {
+            facts.add(String.format(Locale.ROOT, "%d flagged: the top %d by %s (equal scores: the lower row id "
+                    + "first; flagged.parquet lists them all)", r.flagged(), topK, primary));
         }
         md.bullets(facts);
         if (r.scored() > 0) {
@@ -203,14 +235,15 @@ public final class ScanSummary {
                 .column("flagged", Align.LEFT, CellFormat.text())
                 .column("caption", Align.LEFT, CellFormat.text());
         int rank = 1;
+        boolean flags = threshold != null || topK != null;
         for (Top x : r.top()) {
-            if (threshold != null && !x.flagged()) {
+            if (flags && !x.flagged()) {
                 break;
             }
             t.row(rank++, x.rowId(), String.format(Locale.ROOT, "%.6g", x.score()),
                     x.flagged() == null ? "" : x.flagged().toString(), x.caption());
         }
-        md.heading(2, threshold == null ? "Top captions by " + primary : "Top flagged captions");
+        md.heading(2, flags ? "Top flagged captions" : "Top captions by " + primary);
         if (rank == 1) {
             md.paragraph("none");
         } else {
