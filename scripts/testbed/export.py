@@ -3,7 +3,14 @@
 
   onnx/unet.onnx            sample [B,3,16,16], timestep int64 [B], encoder_hidden_states [B,T,D] -> out_sample,
                             then the cross-attention probabilities of each transformer (attn_down8, attn_down4,
-                            attn_mid, attn_up4, attn_up8: [B, HW, T], mean over heads) as optional extra outputs
+                            attn_mid, attn_up4, attn_up8: [B, HW, T], mean over heads) as optional extra outputs;
+                            two optional inputs act on every cross-attention layer's logits before the softmax,
+                            logits * attn_key_scale + attn_key_bias ([B or 1, T] float32, per key; Ren et al.'s
+                            mitigation). Required inputs: ones and zeros give the trained network's outputs
+                            (MemScope's OnnxDenoiser feeds them when no control is asked). Not initializer-backed
+                            optional inputs: ONNX Runtime Java 1.20 counts only inputs without initializers and
+                            refuses more feeds ("Unexpected number of inputs, expected [1,3) found 5"), and ONNX
+                            Runtime warns at every load of a graph whose inputs have initializers. A single file.
   onnx/text_encoder.onnx    input_ids int64 [B,T] -> last_hidden_state [B,T,D]
   onnx/vocab.json, merges.txt, tokenizer_config.json     the CLIP-layout BPE (model_max_length T)
   onnx/scheduler_config.json                             SD's scaled_linear schedule, epsilon prediction
@@ -18,6 +25,7 @@ import shutil
 import sys
 import tempfile
 
+import onnx
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -25,6 +33,7 @@ sys.path.insert(0, HERE)
 import model  # noqa: E402
 
 OPSET = 17
+KEY_CONTROLS = ("attn_key_scale", "attn_key_bias")
 TOKENIZER_FILES = ("vocab.json", "merges.txt", "tokenizer_config.json")
 
 
@@ -49,12 +58,19 @@ def export(train_dir, out):
     x = torch.randn(2, model.CHANNELS, model.RES, model.RES)
     t = torch.tensor([981, 41], dtype=torch.int64)
     ehs = torch.randn(2, T, D)
+    scale, bias = torch.rand(2, T) + 0.5, torch.randn(2, T)   # not ones / zeros, so no branch is traced away
     names = ["out_sample"] + list(model.UNet.ATTENTION_LAYERS)
     axes = {"sample": {0: "batch"}, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch"}}
     axes.update({n: {0: "batch"} for n in names})
-    torch.onnx.export(unet, (x, t, ehs), os.path.join(out, "unet.onnx"),
-                      input_names=["sample", "timestep", "encoder_hidden_states"], output_names=names,
-                      opset_version=OPSET, dynamic_axes=axes)
+    # their own batch name: the [1, T] defaults must not be tied to the sample's batch by shape inference
+    axes.update({n: {0: "key_batch"} for n in KEY_CONTROLS})
+    path = os.path.join(out, "unet.onnx")
+    torch.onnx.export(unet, (x, t, ehs, scale, bias), path,
+                      input_names=["sample", "timestep", "encoder_hidden_states", *KEY_CONTROLS],
+                      output_names=names, opset_version=OPSET, dynamic_axes=axes)
+    inputs = [i.name for i in onnx.load(path).graph.input]
+    if inputs[3:] != list(KEY_CONTROLS):
+        raise SystemExit(f"{path}: expected the inputs {list(KEY_CONTROLS)} after the three UNet inputs, got {inputs}")
     for f in TOKENIZER_FILES:
         shutil.copy(os.path.join(train_dir, f), out)
     with open(os.path.join(out, "scheduler_config.json"), "w") as f:
@@ -64,7 +80,8 @@ def export(train_dir, out):
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump({"_class_name": "MemScopeTestbedUNet", "sample_size": model.RES, "in_channels": model.CHANNELS,
                    "out_channels": model.CHANNELS, "cross_attention_dim": D,
-                   "attention_outputs": list(model.UNet.ATTENTION_LAYERS)}, f, indent=1)
+                   "attention_outputs": list(model.UNet.ATTENTION_LAYERS),
+                   "attention_key_controls": list(KEY_CONTROLS)}, f, indent=1)
 
 
 def main():

@@ -7,7 +7,10 @@
                [B, 3, 16, 16]; residual blocks with GroupNorm and a timestep embedding at 16, 8 and 4 pixels;
                SD's transformer block (self-attention, cross-attention to the text states, GEGLU-free MLP) at
                8 and 4 pixels. With attention_outputs=True the forward also returns each cross-attention layer's
-               probabilities averaged over heads, [B, HW, T], for attention-based methods.
+               probabilities averaged over heads, [B, HW, T], for attention-based methods. The optional
+               attn_key_scale and attn_key_bias [B or 1, T] act on every cross-attention layer's logits before the
+               softmax, logits * scale + bias per key (Ren et al.'s mitigation: BOS scaled, keys after the prompt
+               masked); absent, the forward is the trained network's.
 """
 import math
 
@@ -98,14 +101,18 @@ class Attention(nn.Module):
         self.v = nn.Linear(dctx, d, bias=False)
         self.out = nn.Linear(d, d)
 
-    def forward(self, x, ctx):
+    def forward(self, x, ctx, key_scale=None, key_bias=None):
         b, n, d = x.shape
         m = ctx.shape[1]
         hd = d // self.heads
         q = self.q(x).reshape(b, n, self.heads, hd).transpose(1, 2)
         k = self.k(ctx).reshape(b, m, self.heads, hd).transpose(1, 2)
         v = self.v(ctx).reshape(b, m, self.heads, hd).transpose(1, 2)
-        p = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd), dim=-1)   # [B, heads, n, m]
+        logits = q @ k.transpose(-1, -2) / math.sqrt(hd)                      # [B, heads, n, m]
+        if key_scale is not None:
+            # per key, broadcast over heads and queries; unsqueeze (not reshape to b) so a [1, m] default broadcasts
+            logits = logits * key_scale.unsqueeze(1).unsqueeze(1) + key_bias.unsqueeze(1).unsqueeze(1)
+        p = torch.softmax(logits, dim=-1)
         return self.out((p @ v).transpose(1, 2).reshape(b, n, d)), p
 
 
@@ -122,12 +129,12 @@ class Transformer(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(c, 4 * c), nn.GELU(), nn.Linear(4 * c, c))
         self.proj_out = nn.Conv2d(c, c, 1)
 
-    def forward(self, x, ctx):
+    def forward(self, x, ctx, key_scale=None, key_bias=None):
         b, c, h, w = x.shape
         s = self.proj_in(self.norm(x)).flatten(2).transpose(1, 2)
         n1 = self.n1(s)
         s = s + self.self_attn(n1, n1)[0]
-        a, p = self.cross_attn(self.n2(s), ctx)
+        a, p = self.cross_attn(self.n2(s), ctx, key_scale, key_bias)   # self-attention is never controlled
         s = s + a
         s = s + self.mlp(self.n3(s))
         return x + self.proj_out(s.transpose(1, 2).reshape(b, c, h, w)), p.mean(dim=1)
@@ -164,24 +171,27 @@ class UNet(nn.Module):
 
     ATTENTION_LAYERS = ("attn_down8", "attn_down4", "attn_mid", "attn_up4", "attn_up8")
 
-    def forward(self, sample, timestep, encoder_hidden_states):
+    def forward(self, sample, timestep, encoder_hidden_states, attn_key_scale=None, attn_key_bias=None):
+        if (attn_key_scale is None) != (attn_key_bias is None):
+            raise ValueError("attn_key_scale and attn_key_bias go together")
         b = sample.shape[0]
         ctx = encoder_hidden_states
+        kc = (attn_key_scale, attn_key_bias)
         t = timestep.to(sample.dtype).reshape(-1).expand(b)
         emb = self.time(timestep_embedding(t, self.w0))
         probs = []
         h16 = self.down16(self.conv_in(sample), emb)
-        h8, p = self.attn_down8(self.down8(self.pool16(h16), emb), ctx)
+        h8, p = self.attn_down8(self.down8(self.pool16(h16), emb), ctx, *kc)
         probs.append(p)
-        h4, p = self.attn_down4(self.down4(self.pool8(h8), emb), ctx)
+        h4, p = self.attn_down4(self.down4(self.pool8(h8), emb), ctx, *kc)
         probs.append(p)
-        m, p = self.attn_mid(self.mid1(h4, emb), ctx)
+        m, p = self.attn_mid(self.mid1(h4, emb), ctx, *kc)
         probs.append(p)
         m = self.mid2(m, emb)
-        u4, p = self.attn_up4(self.up4(torch.cat([m, h4], 1), emb), ctx)
+        u4, p = self.attn_up4(self.up4(torch.cat([m, h4], 1), emb), ctx, *kc)
         probs.append(p)
         u8 = self.unpool4(F.interpolate(u4, scale_factor=2.0, mode="nearest"))
-        u8, p = self.attn_up8(self.up8(torch.cat([u8, h8], 1), emb), ctx)
+        u8, p = self.attn_up8(self.up8(torch.cat([u8, h8], 1), emb), ctx, *kc)
         probs.append(p)
         u16 = self.unpool8(F.interpolate(u8, scale_factor=2.0, mode="nearest"))
         u16 = self.up16(torch.cat([u16, h16], 1), emb)

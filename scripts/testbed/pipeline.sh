@@ -24,4 +24,7 @@ step "sha256 sums"
 (cd $models && sha256sum onnx/* labels.csv > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
 step "reference scores (PyTorch float64)"
 $py scripts/testbed/reference_scores.py --models $models
+step "Ren et al.'s detector and mitigation references (PyTorch float64)"
+$py scripts/ren/ren_reference.py
+$py scripts/ren/ren_mitigation_reference.py
 step "done"

@@ -188,18 +188,18 @@ public final class MembenchCommand implements Callable<Integer> {
         }
 
         String resolved = backend.resolved();
-        stdout.printf(Locale.ROOT, "MemBench lab: %d groups (%d base triggers), K = %d components, latent %dx%dx%d; "
-                        + "%d trigger + %d general prompts x %d images; methods %s; backend %s%n", groups.size(),
-                lab.baseTriggers().stream().mapToInt(List::size).sum(), w.components(), w.channels(), w.height(),
-                w.width(), triggers.size(), generalPrompts.size(), n, String.join(",", names),
-                backend.describe());
-        stdout.flush();
-
         List<MemBenchRun.MethodResult> results = new ArrayList<>();
         MemBenchRun.Reference reference;
         long t0 = System.nanoTime();
         try (LabDenoiser labModel = new LabDenoiser(w, Gemms.create(resolved));
              ScoreKernels k = Backends.create(resolved)) {
+            names = supported(methods, names, m -> Mitigations.unsupported(m, labModel), stdout);
+            stdout.printf(Locale.ROOT, "MemBench lab: %d groups (%d base triggers), K = %d components, latent "
+                            + "%dx%dx%d; %d trigger + %d general prompts x %d images; methods %s; backend %s%n",
+                    groups.size(), lab.baseTriggers().stream().mapToInt(List::size).sum(), w.components(),
+                    w.channels(), w.height(), w.width(), triggers.size(), generalPrompts.size(), n,
+                    String.join(",", names), backend.describe());
+            stdout.flush();
             MemBenchRun run = new MemBenchRun(lab, labModel, k, settings);
             run.warmUp(triggers.get(0).prompt());
             Progress progress = new ConsoleProgress();
@@ -222,6 +222,31 @@ public final class MembenchCommand implements Callable<Integer> {
                 settings, csvFile, resolved, totalSeconds));
         stdout.printf(Locale.ROOT, "%nwrote results.json, scatter.png, report.md to %s (%.1f s)%n", out, totalSeconds);
         return 0;
+    }
+
+    /**
+     * {@code names} less the methods this model cannot run ({@code unsupported} gives the reason): under "all" they
+     * are skipped with a note, asked for by name they are an error.
+     */
+    static List<String> supported(List<String> requested, List<String> names,
+                                  java.util.function.Function<String, java.util.Optional<String>> unsupported,
+                                  PrintWriter stdout) {
+        boolean all = requested.stream().anyMatch(r -> r.trim().equalsIgnoreCase("all"));
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            java.util.Optional<String> why = unsupported.apply(name);
+            if (why.isEmpty()) {
+                out.add(name);
+            } else if (all) {
+                stdout.println("note: " + name + " skipped: " + why.get());
+            } else {
+                throw new IllegalArgumentException("--method " + name + ": " + why.get());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--method: none of " + names + " runs on this model");
+        }
+        return out;
     }
 
     /** Method names in report order; "all" expands to every registered method; unknown names are an error. */

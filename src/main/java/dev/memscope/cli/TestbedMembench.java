@@ -101,7 +101,8 @@ final class TestbedMembench {
             try (MetricModels metrics = MetricModels.open(dir.resolve(MetricModels.DIR), model.channels(),
                     model.height())) {
                 Prompts p = prompts(source.labels(), images, cmd.quick, cmd.limit, cmd.generalLimit);
-                List<String> names = methods(cmd.methods, model instanceof EmbeddingGradientDenoiser, stdout);
+                List<String> names = methods(cmd.methods, model instanceof EmbeddingGradientDenoiser,
+                        m -> Mitigations.unsupported(m, model), stdout);
                 stdout.printf(Locale.ROOT, "MemBench on the testbed (%s): %d trigger + %d general prompts x %d images;"
                                 + " methods %s; copy threshold %.4f, TAU %.4f; backend %s%n", dir, p.triggers().size(),
                         p.general().size(), n, String.join(",", names), metrics.copyThreshold(), tau, resolved);
@@ -131,8 +132,18 @@ final class TestbedMembench {
         return 0;
     }
 
-    /** "all" expands to the registered methods this model supports; Wen needs the embedding gradient. */
+    /** As {@link #methods(List, boolean, java.util.function.Function, PrintWriter)} for a model that runs Ren's. */
     static List<String> methods(List<String> requested, boolean embeddingGradient, PrintWriter stdout) {
+        return methods(requested, embeddingGradient, m -> java.util.Optional.empty(), stdout);
+    }
+
+    /**
+     * "all" expands to the registered methods this model supports; Wen needs the embedding gradient, Ren's the
+     * cross-attention key inputs ({@code unsupported} gives the reason a method cannot run).
+     */
+    static List<String> methods(List<String> requested, boolean embeddingGradient,
+                                java.util.function.Function<String, java.util.Optional<String>> unsupported,
+                                PrintWriter stdout) {
         boolean all = requested.stream().anyMatch(r -> r.trim().equalsIgnoreCase("all"));
         List<String> names = MembenchCommand.resolveMethods(requested);
         if (!embeddingGradient && names.contains("wen")) {
@@ -143,7 +154,7 @@ final class TestbedMembench {
             names.remove("wen");
             stdout.println("note: wen skipped: the ONNX UNet gives no gradient with respect to the text embedding");
         }
-        return names;
+        return MembenchCommand.supported(requested, names, unsupported, stdout);
     }
 
     static Table table(List<TestbedBench.MethodResult> results) {

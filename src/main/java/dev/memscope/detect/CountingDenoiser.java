@@ -83,6 +83,11 @@ public final class CountingDenoiser implements Denoiser {
         return inner.exactJacobian().map(this::counted);
     }
 
+    @Override
+    public Optional<dev.memscope.model.AttentionKeyControl> attentionKeyControl() {
+        return inner.attentionKeyControl();
+    }
+
     /** The wrapped model's cross-attention, each call counted as one pass per latent. */
     @Override
     public Optional<CrossAttention> crossAttention() {

@@ -75,7 +75,9 @@ public final class DdimSampler {
         TensorF32 guided = TensorF32.zeros(shape);
         TensorF32 x0 = TensorF32.zeros(shape);
         Condition[] both = new Condition[2 * b];
-        Arrays.fill(both, 0, b, Condition.NULL);
+        for (int i = 0; i < b; i++) {
+            both[i] = conditions[i].unconditional();   // Condition.NULL unless a mitigation set one (Ren et al.)
+        }
         System.arraycopy(conditions, 0, both, b, b);
         float[] scale = new float[b];
         Arrays.fill(scale, (float) guidance);

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public interface Mitigation {
 
-    /** Short name used on the command line and in reports: none, rna, rta, wen, amg. */
+    /** Short name used on the command line and in reports: none, rna, rta, wen, amg, ren. */
     String name();
 
     /**

@@ -16,6 +16,7 @@ public final class Mitigations {
         FACTORIES.put("rta", RandomTokenAddition::new);
         FACTORIES.put("wen", WenEmbeddingOptimization::new);
         FACTORIES.put("amg", AdaptiveMemorizationGuidance::new);
+        FACTORIES.put("ren", RenAttentionMitigation::new);
     }
 
     private Mitigations() {
@@ -24,6 +25,11 @@ public final class Mitigations {
     /** Every method name, in report order. */
     public static List<String> names() {
         return List.copyOf(FACTORIES.keySet());
+    }
+
+    /** Why the model cannot run the named method, or empty when it can (so far only Ren's needs a capability). */
+    public static java.util.Optional<String> unsupported(String name, dev.memscope.model.Denoiser model) {
+        return "ren".equals(name) ? RenAttentionMitigation.unsupported(model) : java.util.Optional.empty();
     }
 
     /** The named method with {@code amg} as AMG's form (other methods ignore it). */

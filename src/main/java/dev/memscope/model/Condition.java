@@ -4,17 +4,24 @@ package dev.memscope.model;
  * What a denoiser is conditioned on: a text embedding, or the null condition (the empty prompt) that classifier-free
  * guidance uses for its unconditional branch. Identity matters: denoisers may cache per-condition work keyed on the
  * instance, so reuse one instance per prompt and treat the embedding as immutable.
+ *
+ * <p>Optionally (Ren et al.'s mitigation) a condition carries {@link KeyLogits} for the model's cross-attention and
+ * names the condition its guidance pair's unconditional branch uses ({@link Condition#NULL} unless set).
  */
 public final class Condition {
     /** The unconditional (empty prompt) condition. */
-    public static final Condition NULL = new Condition(null, "");
+    public static final Condition NULL = new Condition(null, "", null, null);
 
     private final float[] embedding;
     private final String prompt;
+    private final KeyLogits keyLogits;
+    private final Condition unconditional;
 
-    private Condition(float[] embedding, String prompt) {
+    private Condition(float[] embedding, String prompt, KeyLogits keyLogits, Condition unconditional) {
         this.embedding = embedding;
         this.prompt = prompt;
+        this.keyLogits = keyLogits;
+        this.unconditional = unconditional;
     }
 
     /** A text condition; the embedding must be finite. {@code prompt} is for messages only. */
@@ -28,7 +35,32 @@ public final class Condition {
                         + " at index " + i);
             }
         }
-        return new Condition(embedding.clone(), prompt);
+        return new Condition(embedding.clone(), prompt, null, null);
+    }
+
+    /** This condition (embedding shared) with a cross-attention key control; the null condition can carry one too. */
+    public Condition withKeyLogits(KeyLogits logits) {
+        return new Condition(embedding, prompt, java.util.Objects.requireNonNull(logits, "key logits"),
+                unconditional);
+    }
+
+    /** This condition, whose guidance pair evaluates its unconditional branch under {@code u} (a null condition). */
+    public Condition withUnconditional(Condition u) {
+        if (!u.isNull()) {
+            throw new IllegalArgumentException("the unconditional branch of " + this + " must be a null condition, got "
+                    + u);
+        }
+        return new Condition(embedding, prompt, keyLogits, u);
+    }
+
+    /** The cross-attention key control, or null for none (every condition but Ren et al.'s). */
+    public KeyLogits keyLogits() {
+        return keyLogits;
+    }
+
+    /** The condition of this sample's unconditional branch in classifier-free guidance. */
+    public Condition unconditional() {
+        return unconditional == null ? NULL : unconditional;
     }
 
     public boolean isNull() {
@@ -46,6 +78,7 @@ public final class Condition {
 
     @Override
     public String toString() {
-        return isNull() ? "Condition(null)" : "Condition('" + prompt + "')";
+        String s = isNull() ? "Condition(null" : "Condition('" + prompt + "'";
+        return s + (keyLogits == null ? ")" : ", key logits)");
     }
 }

@@ -79,6 +79,14 @@ public interface Denoiser extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * This model's control of its cross-attention logits by the {@link KeyLogits} a condition carries, or empty
+     * (the lab, a replay, an ONNX UNet without the inputs) where such a condition is refused. Wrappers delegate.
+     */
+    default Optional<AttentionKeyControl> attentionKeyControl() {
+        return Optional.empty();
+    }
+
     /** The recording this model answers from (a replay), or empty for a model that can be evaluated anywhere. */
     default Optional<RecordedNoise> recording() {
         return Optional.empty();

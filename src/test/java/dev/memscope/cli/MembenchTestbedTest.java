@@ -58,22 +58,31 @@ class MembenchTestbedTest {
     void wenIsSkippedUnderAllAndRefusedByName() {
         StringWriter sw = new StringWriter();
         assertThat(TestbedMembench.methods(List.of("all"), false, new PrintWriter(sw, true)))
-                .containsExactly("none", "rna", "rta", "amg");
+                .containsExactly("none", "rna", "rta", "amg", "ren");
         assertThat(sw.toString()).contains("wen skipped");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("wen"), false,
                 new PrintWriter(new StringWriter()))).hasMessageContaining("gradient");
+        // a model without the cross-attention key inputs: ren skipped under all, refused by name
+        java.util.function.Function<String, java.util.Optional<String>> noKeys =
+                m -> m.equals("ren") ? java.util.Optional.of("no key inputs") : java.util.Optional.empty();
+        StringWriter notes = new StringWriter();
+        assertThat(TestbedMembench.methods(List.of("all"), false, noKeys, new PrintWriter(notes, true)))
+                .containsExactly("none", "rna", "rta", "amg");
+        assertThat(notes.toString()).contains("ren skipped: no key inputs");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("ren"), false,
+                noKeys, new PrintWriter(new StringWriter()))).hasMessageContaining("--method ren: no key inputs");
     }
 
     @Test
     void runsEndToEndAndWritesTheFolder() throws Exception {
         Path out = dir.resolve("mb");
-        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna", "--limit", "2",
+        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna,ren", "--limit", "2",
                 "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("copy max-sim").contains("CLIP score");
         JsonNode res = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(res.path("format").asText()).isEqualTo("memscope-membench-testbed/1");
-        assertThat(res.path("methods")).hasSize(2);
+        assertThat(res.path("methods")).hasSize(3);   // ren: no passes beyond the sampler's
         for (JsonNode m : res.path("methods")) {
             assertThat(m.path("copyMaxSimilarity").asDouble()).isBetween(-1.0, 1.0);
             assertThat(m.path("copyShareAbove").asDouble()).isBetween(0.0, 1.0);

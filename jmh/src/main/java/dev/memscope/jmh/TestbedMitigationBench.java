@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TestbedMitigationBench {
     static final int IMAGES = 4;
 
-    @Param({"none", "rna", "rta", "amg"})
+    @Param({"none", "rna", "rta", "amg", "ren"})
     public String method;
 
     private Denoiser model;

@@ -60,6 +60,8 @@ public final class OnnxDenoiser implements Denoiser {
     /** The graph's cross-attention probability outputs ({@code attn_*}, {@code [B, HW, T]}), in graph order. */
     private final java.util.List<String> attentionOutputs;
     private final float[] nullEmbedding;
+    /** The cross-attention key-control inputs (Ren et al.'s mitigation), or null for a graph without them. */
+    private final KeyControlInputs keyControl;
 
     OnnxDenoiser(OrtEnvironment env, OnnxLayout layout, OrtSession.SessionOptions opts, int maxBatch,
             ClipTokenizer tokenizer, OnnxTextEncoder textEncoder, ModelConfig config) {
@@ -136,6 +138,7 @@ public final class OnnxDenoiser implements Denoiser {
                 }
             }
             attentionOutputs = java.util.List.copyOf(attn);
+            keyControl = KeyControlInputs.of(file, inputs, length);
         } catch (RuntimeException ex) {
             closeQuietly();
             throw ex;
@@ -270,7 +273,8 @@ public final class OnnxDenoiser implements Denoiser {
                 System.arraycopy(emb, 0, e, i * states, states);
             }
             int[] tb = Arrays.copyOfRange(ts, from, from + b);
-            float[] y = run(x, e, b, tb);
+            KeyControlInputs.refuseIfAsked(keyControl, file, conditions, from, b);
+            float[] y = run(x, e, b, tb, conditions, from);
             for (int i = 0; i < y.length; i++) {
                 if (!Float.isFinite(y[i])) {
                     throw new IllegalStateException(file + " returned " + y[i] + " at "
@@ -319,6 +323,24 @@ public final class OnnxDenoiser implements Denoiser {
     }
 
     @Override
+    public java.util.Optional<dev.memscope.model.AttentionKeyControl> attentionKeyControl() {
+        if (keyControl == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new dev.memscope.model.AttentionKeyControl() {
+            @Override
+            public int keys() {
+                return keyControl.keys();
+            }
+
+            @Override
+            public int promptKeys(String prompt) {
+                return Math.min(tokenizer.tokens(prompt).length, tokenizer.maxLength() - 2) + 2;
+            }
+        });
+    }
+
+    @Override
     public java.util.Optional<dev.memscope.model.CrossAttention> crossAttention() {
         return attentionOutputs.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(this::attention);
     }
@@ -345,7 +367,8 @@ public final class OnnxDenoiser implements Denoiser {
             for (int i = 0; i < b; i++) {
                 System.arraycopy(embedding(conditions[from + i]), 0, e, i * states, states);
             }
-            float[][] chunk = runAttention(x, e, b, t);
+            KeyControlInputs.refuseIfAsked(keyControl, file, conditions, from, b);
+            float[][] chunk = runAttention(x, e, b, t, conditions, from);
             for (int l = 0; l < layers; l++) {
                 int perSample = chunk[l].length / b;
                 if (maps[l] == null) {
@@ -359,13 +382,16 @@ public final class OnnxDenoiser implements Denoiser {
                 n, tokenizer.maxLength());
     }
 
-    private float[][] runAttention(float[] x, float[] e, int b, int t) {
+    private float[][] runAttention(float[] x, float[] e, int b, int t, Condition[] conditions, int from) {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put(SAMPLE, OnnxGraph.floats(env, x, new long[] {b, channels, height, width}, sampleType, file, SAMPLE));
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
             in.put(TIMESTEP, timestepTensor(t, b));
+            if (keyControl != null) {
+                keyControl.put(env, in, conditions, from, b);
+            }
             try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(attentionOutputs))) {
                 float[][] out = new float[attentionOutputs.size()][];
                 for (int l = 0; l < out.length; l++) {
@@ -394,13 +420,7 @@ public final class OnnxDenoiser implements Denoiser {
         }
     }
 
-    private float[] run(float[] x, float[] e, int b, int t) {
-        int[] ts = new int[b];
-        Arrays.fill(ts, t);
-        return run(x, e, b, ts);
-    }
-
-    private float[] run(float[] x, float[] e, int b, int[] ts) {
+    private float[] run(float[] x, float[] e, int b, int[] ts, Condition[] conditions, int from) {
         int t = ts[0];
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
@@ -408,6 +428,9 @@ public final class OnnxDenoiser implements Denoiser {
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
             in.put(TIMESTEP, timestepTensor(ts));
+            if (keyControl != null) {
+                keyControl.put(env, in, conditions, from, b);
+            }
             try (OrtSession.Result r = session.run(in, java.util.Set.of(output))) {
                 OnnxValue v = r.get(0);
                 if (!(v instanceof OnnxTensor y) || y.getInfo().getNumElements() != x.length) {
