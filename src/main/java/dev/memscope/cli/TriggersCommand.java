@@ -50,7 +50,10 @@ import picocli.CommandLine.Option;
                 "Writes variants.csv (every variant tried, with its copy rate and whether it is kept) and "
                 + "summary.json into --out (replaced whole). The committed search is models/testbed/triggers/."})
 public final class TriggersCommand implements Callable<Integer> {
-    /** Variants per memorized caption by default: sized for <= 15 minutes on the shared 2-core machine. */
+    /**
+     * Variants per memorized caption by default, sized for <= 15 minutes on the shared 2-core machine: a variant
+     * costs 1-2 CPU-seconds but 4-14 s of wall under the other agents' load; 106 variants took 7 min 34 s at load ~12.
+     */
     static final int DEFAULT_PER_CAPTION = 1;
 
     @picocli.CommandLine.Spec
