@@ -22,6 +22,7 @@ public final class MemScope implements Runnable {
         SampleCommand.class,
         SearchTriggersCommand.class,
         AugmentTriggerCommand.class,
+        TriggersCommand.class,
     };
 
     @CommandLine.Spec

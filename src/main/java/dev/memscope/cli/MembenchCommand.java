@@ -53,7 +53,8 @@ import picocli.CommandLine.Option;
                 + "and prints: trigger max similarity, top-3 mean, share > 0.5 (copying; lower is better), general "
                 + "alignment (higher is better), Frechet distance to exact samples (lower is better), time and "
                 + "forward passes.",
-                "With --model testbed: the testbed's memorized captions are the triggers and held-out and novel "
+                "With --model testbed: the testbed's memorized captions and their word-level variants that still "
+                        + "copy (models/testbed/triggers/, `memscope triggers`) are the triggers and held-out and novel "
                         + "captions the general prompts, scored in image space with its copy embedding and miniature "
                         + "CLIP (docs/membench.md, docs/metrics.md); --csv, --general, --base-triggers, --config and "
                         + "--set do not apply.",
@@ -93,6 +94,11 @@ public final class MembenchCommand implements Callable<Integer> {
 
     @Option(names = "--limit", description = "use only the first N rows of the CSV (world and trigger prompts)")
     Integer limit;
+
+    @Option(names = "--variant-limit", description = "--model testbed: add only the first N copying trigger "
+            + "variants of models/testbed/triggers/ (default: all; --quick: " + TestbedMembench.QUICK_VARIANTS
+            + "; 0: none)")
+    Integer variantLimit;
 
     @Option(names = "--general-limit", description = "score only the first N general prompts (default: all; "
             + "--quick: " + QUICK_GENERAL + ")")
@@ -157,6 +163,9 @@ public final class MembenchCommand implements Callable<Integer> {
             return TestbedMembench.run(this, model.spec(), stdout);
         }
         model.requireLab("membench", "it builds a lab world from the MemBench groups, or runs on --model testbed");
+        if (variantLimit != null) {
+            throw new IllegalArgumentException("--variant-limit applies to --model testbed only");
+        }
         OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;

@@ -24,6 +24,7 @@ import dev.memscope.source.ModelSource;
 import dev.memscope.source.ModelSources;
 import dev.memscope.source.ModelSpec;
 import dev.memscope.source.TestbedImages;
+import dev.memscope.source.TestbedVariants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,13 +39,19 @@ import java.util.Random;
 /**
  * {@code membench --model testbed}: the mitigation table on the learned testbed, in image space (docs/membench.md,
  * "On the testbed"). Trigger prompts are the memorized captions of labels.csv (reference: the caption's own item
- * image); general prompts are the held-out and novel captions.
+ * image) and the committed word-level variants that still copy (models/testbed/triggers/variants.csv, kept rows;
+ * reference: the source caption's item image); general prompts are the held-out and novel captions.
  */
 final class TestbedMembench {
-    /** --quick: trigger prompts, general prompts, images per prompt (sized for < 5 minutes on 2 shared cores). */
-    static final int QUICK_TRIGGERS = 8;
+    /**
+     * --quick: memorized captions, general prompts, images per prompt (sized for < 5 minutes on 2 shared cores), and
+     * copying variants: 6 + 2 triggers keep the 8 trigger prompts the quick run had before variants existed (12 took
+     * 218 s under load 13, too near the limit with the jar build).
+     */
+    static final int QUICK_TRIGGERS = 6;
     static final int QUICK_GENERAL = 8;
     static final int QUICK_IMAGES = 2;
+    static final int QUICK_VARIANTS = 2;
     /** Full run default: images per prompt (MemBench uses 10 on SD; the CPU budget here allows 4). */
     static final int FULL_IMAGES = 4;
     static final long SUBSET_SEED = 15;
@@ -53,6 +60,9 @@ final class TestbedMembench {
     }
 
     record Prompts(List<TestbedBench.Trigger> triggers, List<String> general) {
+        int variants() {
+            return (int) triggers.stream().filter(TestbedBench.Trigger::variant).count();
+        }
     }
 
     /**
@@ -61,6 +71,16 @@ final class TestbedMembench {
      */
     static Prompts prompts(Map<String, CaptionLabel> labels, TestbedImages images, boolean quick, Integer limit,
                            Integer generalLimit) {
+        return prompts(labels, images, List.of(), quick, limit, null, generalLimit);
+    }
+
+    /**
+     * As above, then the kept rows of {@code variants} (each checked against labels.csv: its source must be a
+     * memorized caption of the same item) in a seeded order (seed {@value #SUBSET_SEED} + 2), of which --quick takes
+     * the first {@value #QUICK_VARIANTS} and --variant-limit the first N. Triggers list the captions first.
+     */
+    static Prompts prompts(Map<String, CaptionLabel> labels, TestbedImages images, List<TestbedVariants.Row> variants,
+                           boolean quick, Integer limit, Integer variantLimit, Integer generalLimit) {
         Map<Integer, Integer> indexOfItem = images.trainingIndexOfItem();
         List<TestbedBench.Trigger> triggers = new ArrayList<>();
         List<String> general = new ArrayList<>();
@@ -79,10 +99,35 @@ final class TestbedMembench {
         // seeded order, so that --quick and --limit / --general-limit take a mix of roles and duplication counts
         Collections.shuffle(triggers, new Random(SUBSET_SEED));
         Collections.shuffle(general, new Random(SUBSET_SEED + 1));
+        List<TestbedBench.Trigger> copying = new ArrayList<>();
+        for (TestbedVariants.Row v : variants) {
+            if (!v.kept()) {
+                continue;
+            }
+            CaptionLabel src = labels.get(v.source());
+            if (src == null || !src.memorized() || !src.item().equals(Integer.toString(v.item()))) {
+                throw new IllegalArgumentException("testbed: trigger variant '" + v.variant() + "' names source '"
+                        + v.source() + "' (item " + v.item() + "), which labels.csv does not mark memorized with that "
+                        + "item; rerun `memscope triggers --model testbed`");
+            }
+            if (labels.containsKey(v.variant())) {
+                throw new IllegalArgumentException("testbed: trigger variant '" + v.variant() + "' is a labelled "
+                        + "caption itself");
+            }
+            Integer idx = indexOfItem.get(v.item());
+            if (idx == null) {
+                throw new IllegalArgumentException("testbed: trigger variant '" + v.variant() + "' names item "
+                        + v.item() + ", which has no training image in images.csv");
+            }
+            copying.add(new TestbedBench.Trigger(v.variant(), idx, true));
+        }
+        Collections.shuffle(copying, new Random(SUBSET_SEED + 2));
         int nt = limit != null ? limit : quick ? QUICK_TRIGGERS : triggers.size();
+        int nv = variantLimit != null ? variantLimit : quick ? QUICK_VARIANTS : copying.size();
         int ng = generalLimit != null ? generalLimit : quick ? QUICK_GENERAL : general.size();
-        return new Prompts(List.copyOf(triggers.subList(0, Math.min(nt, triggers.size()))),
-                List.copyOf(general.subList(0, Math.min(ng, general.size()))));
+        List<TestbedBench.Trigger> all = new ArrayList<>(triggers.subList(0, Math.min(nt, triggers.size())));
+        all.addAll(copying.subList(0, Math.min(nv, copying.size())));
+        return new Prompts(List.copyOf(all), List.copyOf(general.subList(0, Math.min(ng, general.size()))));
     }
 
     static int run(MembenchCommand cmd, ModelSpec spec, PrintWriter stdout) throws IOException {
@@ -100,12 +145,18 @@ final class TestbedMembench {
                     Double.NaN);
             try (MetricModels metrics = MetricModels.open(dir.resolve(MetricModels.DIR), model.channels(),
                     model.height())) {
-                Prompts p = prompts(source.labels(), images, cmd.quick, cmd.limit, cmd.generalLimit);
+                if (cmd.variantLimit != null && cmd.variantLimit < 0) {
+                    throw new IllegalArgumentException("--variant-limit must be >= 0, got " + cmd.variantLimit);
+                }
+                Prompts p = prompts(source.labels(), images, TestbedVariants.readIfPresent(dir), cmd.quick, cmd.limit,
+                        cmd.variantLimit, cmd.generalLimit);
                 List<String> names = methods(cmd.methods, model instanceof EmbeddingGradientDenoiser,
                         m -> Mitigations.unsupported(m, model), stdout);
-                stdout.printf(Locale.ROOT, "MemBench on the testbed (%s): %d trigger + %d general prompts x %d images;"
-                                + " methods %s; copy threshold %.4f, TAU %.4f; backend %s%n", dir, p.triggers().size(),
-                        p.general().size(), n, String.join(",", names), metrics.copyThreshold(), tau, resolved);
+                stdout.printf(Locale.ROOT, "MemBench on the testbed (%s): %d trigger (%d memorized captions + %d "
+                                + "copying variants) + %d general prompts x %d images; methods %s; copy threshold "
+                                + "%.4f, TAU %.4f; backend %s%n", dir, p.triggers().size(),
+                        p.triggers().size() - p.variants(), p.variants(), p.general().size(), n,
+                        String.join(",", names), metrics.copyThreshold(), tau, resolved);
                 stdout.flush();
                 TestbedBench bench = new TestbedBench(model, k, settings, images, metrics, tau);
                 double[] real = bench.realHeldoutUtility(images.heldoutCaptions());
@@ -157,6 +208,29 @@ final class TestbedMembench {
         return MembenchCommand.supported(requested, names, unsupported, stdout);
     }
 
+    /** MemBench's copying metrics over the memorized captions and over the variants separately. */
+    static Map<String, Object> byKind(Prompts p, TestbedBench.MethodResult r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (boolean variant : new boolean[] {false, true}) {
+            List<TriggerCopying> of = new ArrayList<>();
+            for (int i = 0; i < p.triggers().size(); i++) {
+                if (p.triggers().get(i).variant() == variant) {
+                    of.add(r.perPrompt().get(i));
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompts", of.size());
+            if (!of.isEmpty()) {
+                TriggerCopying mean = TriggerCopying.mean(of);
+                m.put("copyMaxSimilarity", mean.maxSimilarity());
+                m.put("copyTop3", mean.top3Similarity());
+                m.put("copyShareAbove", mean.shareAbove());
+            }
+            out.put(variant ? "variants" : "captions", m);
+        }
+        return out;
+    }
+
     static Table table(List<TestbedBench.MethodResult> results) {
         Table.Builder t = Table.builder()
                 .column("method")
@@ -187,6 +261,8 @@ final class TestbedMembench {
                 "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
         root.put("backend", backend);
         root.put("triggerPrompts", p.triggers().size());
+        root.put("triggerCaptions", p.triggers().size() - p.variants());
+        root.put("triggerVariants", p.variants());
         root.put("generalPrompts", p.general().size());
         root.put("copyThreshold", metrics.copyThreshold());
         root.put("tau", tau);
@@ -219,10 +295,11 @@ final class TestbedMembench {
             List<Map<String, Object>> per = new ArrayList<>();
             for (int i = 0; i < p.triggers().size(); i++) {
                 TriggerCopying c = r.perPrompt().get(i);
-                per.add(Map.of("prompt", p.triggers().get(i).prompt(), "max", c.maxSimilarity(), "top3",
-                        c.top3Similarity(), "share", c.shareAbove()));
+                per.add(Map.of("prompt", p.triggers().get(i).prompt(), "variant", p.triggers().get(i).variant(),
+                        "max", c.maxSimilarity(), "top3", c.top3Similarity(), "share", c.shareAbove()));
             }
             m.put("perTrigger", per);
+            m.put("byTriggerKind", byKind(p, r));
             methods.add(m);
         }
         root.put("methods", methods);
@@ -237,10 +314,12 @@ final class TestbedMembench {
         }
         chart.writePng(out.resolve("scatter.png"));
         MarkdownReport.titled("MemBench mitigation comparison (testbed)")
-                .paragraph(String.format(Locale.ROOT, "Testbed `%s`: %d trigger prompts (memorized captions) and %d "
+                .paragraph(String.format(Locale.ROOT, "Testbed `%s`: %d trigger prompts (%d memorized captions and "
+                                + "%d word-level variants that still copy) and %d "
                                 + "general prompts (held-out and novel captions), %d images each%s; DDIM %d steps, "
                                 + "guidance %s; backend `%s`; %.1f s in all. Copy threshold %.4f (copy embedding), "
-                                + "TAU %.4f (RMS rule).", dir, p.triggers().size(), p.general().size(), s.images(),
+                                + "TAU %.4f (RMS rule).", dir, p.triggers().size(), p.triggers().size() - p.variants(),
+                        p.variants(), p.general().size(), s.images(),
                         cmd.quick ? " (--quick)" : "", s.steps(), s.guidance(), backend, total,
                         metrics.copyThreshold(), tau))
                 .table(table)

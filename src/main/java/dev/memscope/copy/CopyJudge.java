@@ -80,4 +80,26 @@ public final class CopyJudge {
         }
         return new CopyVerdict(best, items[best], bestD, bestD < tau);
     }
+
+    /**
+     * The labels' rule for one generation of a caption whose own image is item {@code item} (labels.py): it copies
+     * when its nearest training image is that item's image and lies within TAU. A copy of another training image
+     * does not count.
+     */
+    public boolean copiesItem(float[] image, int item) {
+        if (item < 0) {
+            throw new IllegalArgumentException("item id must be >= 0 (a trained item), got " + item);
+        }
+        CopyVerdict v = judge(image);
+        return v.copies() && v.item() == item;
+    }
+
+    /** The labels' caption rule: memorized when at least half of its generations copy its own item image. */
+    public static boolean memorized(int copies, int generations) {
+        if (generations < 1 || copies < 0 || copies > generations) {
+            throw new IllegalArgumentException("need 0 <= copies <= generations and generations >= 1, got " + copies
+                    + " of " + generations);
+        }
+        return 2 * copies >= generations;
+    }
 }

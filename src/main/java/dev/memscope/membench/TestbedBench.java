@@ -35,8 +35,15 @@ import java.util.Map;
 public final class TestbedBench {
     private static final NormalisedRmsDistance COPY_DISTANCE = new NormalisedRmsDistance(3);
 
-    /** A trigger prompt and the index of its training image in {@link TestbedImages#training()}. */
-    public record Trigger(String prompt, int reference) {
+    /**
+     * A trigger prompt and the index of its training image in {@link TestbedImages#training()}; {@code variant}: a
+     * word-level variant of a memorized caption (models/testbed/triggers/), whose reference is its source's image.
+     */
+    public record Trigger(String prompt, int reference, boolean variant) {
+        /** A memorized caption itself. */
+        public Trigger(String prompt, int reference) {
+            this(prompt, reference, false);
+        }
     }
 
     /** One method's scores. */

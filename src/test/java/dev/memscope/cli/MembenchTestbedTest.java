@@ -9,6 +9,7 @@ import dev.memscope.source.CaptionLabel;
 import dev.memscope.source.ModelSources;
 import dev.memscope.source.ModelSpec;
 import dev.memscope.source.TestbedImages;
+import dev.memscope.source.TestbedVariants;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -55,6 +56,65 @@ class MembenchTestbedTest {
     }
 
     @Test
+    void triggersAddTheCommittedCopyingVariantsWithTheirSourcesImage() throws Exception {
+        Map<String, CaptionLabel> labels;
+        try (var source = ModelSources.open(ModelSpec.parse("testbed:" + TESTBED), null, "cpu", "cpu")) {
+            labels = source.labels();
+        }
+        TestbedImages images = TestbedImages.read(TESTBED.resolve(TestbedImages.DIR), 16);
+        List<TestbedVariants.Row> rows = TestbedVariants.readIfPresent(TESTBED);
+        long kept = rows.stream().filter(TestbedVariants.Row::kept).count();
+        assertThat(kept).as("the committed search keeps some variants").isPositive();
+        assertThat(rows.size()).as("and drops some").isGreaterThan((int) kept);
+        long memorized = labels.values().stream().filter(CaptionLabel::memorized).count();
+        TestbedMembench.Prompts all = TestbedMembench.prompts(labels, images, rows, false, null, null, null);
+        assertThat(all.triggers()).hasSize((int) (memorized + kept));
+        assertThat(all.variants()).isEqualTo((int) kept);
+        Map<String, TestbedVariants.Row> byVariant = new java.util.HashMap<>();
+        rows.forEach(v -> byVariant.put(v.variant(), v));
+        for (TestbedBench.Trigger t : all.triggers()) {
+            if (!t.variant()) {
+                assertThat(labels.get(t.prompt()).memorized()).isTrue();
+                continue;
+            }
+            TestbedVariants.Row v = byVariant.get(t.prompt());
+            assertThat(v.kept()).as(t.prompt()).isTrue();
+            assertThat(v.copies() * 2).isGreaterThanOrEqualTo(v.generations());
+            assertThat(labels).doesNotContainKey(t.prompt());
+            assertThat(images.trainItem()[t.reference()]).as(t.prompt()).isEqualTo(v.item());
+            assertThat(labels.get(v.source()).item()).isEqualTo(Integer.toString(v.item()));
+        }
+        TestbedMembench.Prompts quick = TestbedMembench.prompts(labels, images, rows, true, null, null, null);
+        assertThat(quick.triggers()).hasSize(TestbedMembench.QUICK_TRIGGERS
+                + (int) Math.min(kept, TestbedMembench.QUICK_VARIANTS));
+        assertThat(quick.variants()).isEqualTo((int) Math.min(kept, TestbedMembench.QUICK_VARIANTS));
+        assertThat(TestbedMembench.prompts(labels, images, rows, false, null, 0, null).variants()).isZero();
+    }
+
+    @Test
+    void onlyKeptVariantsOfMemorizedSourcesAreTriggers() throws Exception {
+        Map<String, CaptionLabel> labels;
+        try (var source = ModelSources.open(ModelSpec.parse("testbed:" + TESTBED), null, "cpu", "cpu")) {
+            labels = source.labels();
+        }
+        TestbedImages images = TestbedImages.read(TESTBED.resolve(TestbedImages.DIR), 16);
+        // labels.csv: "vintage crossed swords magnet" is memorized, item 2
+        List<TestbedVariants.Row> rows = List.of(
+                new TestbedVariants.Row("retro crossed swords magnet", "vintage crossed swords magnet", 2, "style", 3,
+                        4, 0.75, true),
+                new TestbedVariants.Row("vintage crossed apple magnet", "vintage crossed swords magnet", 2,
+                        "name-word", 1, 4, 0.25, false));
+        TestbedMembench.Prompts p = TestbedMembench.prompts(labels, images, rows, false, 1, null, 1);
+        assertThat(p.triggers()).hasSize(2);
+        assertThat(p.triggers().get(1)).isEqualTo(new TestbedBench.Trigger("retro crossed swords magnet",
+                images.trainingIndexOfItem().get(2), true));
+        List<TestbedVariants.Row> stale = List.of(new TestbedVariants.Row("retro crossed swords magnet",
+                "vintage crossed swords magnet", 3, "style", 3, 4, 0.75, true));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.prompts(labels, images, stale, false,
+                1, null, 1)).hasMessageContaining("does not mark memorized with that item");
+    }
+
+    @Test
     void wenIsSkippedUnderAllAndRefusedByName() {
         StringWriter sw = new StringWriter();
         assertThat(TestbedMembench.methods(List.of("all"), false, new PrintWriter(sw, true)))
@@ -77,21 +137,28 @@ class MembenchTestbedTest {
     void runsEndToEndAndWritesTheFolder() throws Exception {
         Path out = dir.resolve("mb");
         CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna,ren", "--limit", "2",
-                "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu", "--out", out.toString());
+                "--variant-limit", "1", "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu",
+                "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("copy max-sim").contains("CLIP score");
         JsonNode res = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(res.path("format").asText()).isEqualTo("memscope-membench-testbed/1");
         assertThat(res.path("methods")).hasSize(3);   // ren: no passes beyond the sampler's
+        assertThat(res.path("triggerPrompts").asInt()).isEqualTo(3);
+        assertThat(res.path("triggerCaptions").asInt()).isEqualTo(2);
+        assertThat(res.path("triggerVariants").asInt()).isEqualTo(1);
+        assertThat(r.out()).contains("2 memorized captions + 1 copying variants");
         for (JsonNode m : res.path("methods")) {
             assertThat(m.path("copyMaxSimilarity").asDouble()).isBetween(-1.0, 1.0);
             assertThat(m.path("copyShareAbove").asDouble()).isBetween(0.0, 1.0);
             assertThat(m.path("clipScore").asDouble()).isBetween(-1.0, 1.0);
             assertThat(Double.isFinite(m.path("frechet").asDouble())).isTrue();
-            // 2 prompts x 2 images each of triggers and general; CFG: 2 passes per step, 2 steps
-            assertThat(m.path("samples").asLong()).isEqualTo(8);
-            assertThat(m.path("forwardPasses").asLong()).isEqualTo(8 * 2 * 2);
-            assertThat(m.path("perTrigger")).hasSize(2);
+            // 2 captions + 1 variant and 2 general prompts, 2 images each; CFG: 2 passes per step, 2 steps
+            assertThat(m.path("samples").asLong()).isEqualTo(10);
+            assertThat(m.path("forwardPasses").asLong()).isEqualTo(10 * 2 * 2);
+            assertThat(m.path("perTrigger")).hasSize(3);
+            assertThat(m.path("perTrigger").get(2).path("variant").asBoolean()).isTrue();
+            assertThat(m.path("byTriggerKind").path("variants").path("prompts").asInt()).isEqualTo(1);
         }
         assertThat(Files.exists(out.resolve("scatter.png"))).isTrue();
         assertThat(Files.readString(out.resolve("report.md"))).contains("testbed");
