@@ -62,26 +62,40 @@ class MembenchTestbedTest {
         assertThat(sw.toString()).contains("wen skipped");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("wen"), false,
                 new PrintWriter(new StringWriter()))).hasMessageContaining("gradient");
+        // the committed testbed has the VJP graph, so "all" keeps Wen there
+        assertThat(TestbedMembench.methods(List.of("all"), true, new PrintWriter(new StringWriter())))
+                .contains("wen");
     }
 
     @Test
     void runsEndToEndAndWritesTheFolder() throws Exception {
         Path out = dir.resolve("mb");
-        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna", "--limit", "2",
+        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna,wen", "--limit", "2",
                 "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("copy max-sim").contains("CLIP score");
         JsonNode res = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(res.path("format").asText()).isEqualTo("memscope-membench-testbed/1");
-        assertThat(res.path("methods")).hasSize(2);
+        assertThat(res.path("methods")).hasSize(3);
         for (JsonNode m : res.path("methods")) {
+            boolean wen = m.path("method").asText().equals("wen");
             assertThat(m.path("copyMaxSimilarity").asDouble()).isBetween(-1.0, 1.0);
             assertThat(m.path("copyShareAbove").asDouble()).isBetween(0.0, 1.0);
             assertThat(m.path("clipScore").asDouble()).isBetween(-1.0, 1.0);
             assertThat(Double.isFinite(m.path("frechet").asDouble())).isTrue();
             // 2 prompts x 2 images each of triggers and general; CFG: 2 passes per step, 2 steps
             assertThat(m.path("samples").asLong()).isEqualTo(8);
-            assertThat(m.path("forwardPasses").asLong()).isEqualTo(8 * 2 * 2);
+            if (!wen) {
+                assertThat(m.path("forwardPasses").asLong()).isEqualTo(8 * 2 * 2);
+            } else {
+                // Wen through the testbed's VJP graph: eps_u once, eps_c per evaluation, one pass per VJP
+                JsonNode st = m.path("statistics");
+                assertThat(st.path("samples_optimized").asDouble()).isEqualTo(8);
+                long extra = Math.round(8 * (st.path("extra_forward_passes_per_sample").asDouble()
+                        + st.path("embedding_vjps_per_sample").asDouble()));
+                assertThat(m.path("forwardPasses").asLong()).isEqualTo(8 * 2 * 2 + extra);
+                assertThat(st.path("extra_forward_passes_per_sample").asDouble()).isGreaterThanOrEqualTo(2);
+            }
             assertThat(m.path("perTrigger")).hasSize(2);
         }
         assertThat(Files.exists(out.resolve("scatter.png"))).isTrue();
