@@ -92,6 +92,10 @@ def share(folder):
         m.graph.node.extend(nodes)
         report.append(f"{g}: {len(inits)} initializers, {own} bytes stored, {shared} shared, {transposed} read "
                       f"transposed")
+        if g != GRAPHS[0] and own > 1 << 16:
+            # both graphs come from one checkpoint; tensors of their own mean the exports disagree (or one is stale)
+            report.append(f"WARNING: {g} has {own} bytes of tensors that {GRAPHS[0]} lacks: re-export it from the "
+                          f"same checkpoint (vjp.py export) before committing")
 
     tmp = {}
     try:
