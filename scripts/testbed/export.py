@@ -17,7 +17,9 @@
   onnx/config.json                                       sample_size, in_channels, cross_attention_dim
 
   /usr/bin/python3 scripts/testbed/export.py [--train models/testbed/train] [--out models/testbed/onnx]
-The folder is written beside the target and renamed into place, so a failed export leaves the old one."""
+The folder is written beside the target and renamed into place, so a failed export leaves the old one. It replaces
+the whole folder: run vjp.py export (onnx/unet_vjp.onnx) and share_weights.py (one onnx/unet.weights for both
+graphs, the committed layout) after it, as pipeline.sh does."""
 import argparse
 import json
 import os

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The testbed from a trained checkpoint to committed artefacts (docs/testbed.md), in order:
-#   export to ONNX -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
+#   export to ONNX -> VJP graph -> shared weights -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
 #   scripts/testbed/pipeline.sh [WORK_DIR]      (WORK_DIR keeps the samples, default /tmp/testbed-gt)
 # Training itself is scripts/testbed/train.py (about an hour on 2 cores); run it first.
 set -euo pipefail
@@ -13,6 +13,11 @@ step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)" >&2; }
 
 step "export ONNX"
 $py scripts/testbed/export.py --train $models/train --out $models/onnx
+step "VJP graph (hand-written reverse pass, checked against autograd in float64 first)"
+$py scripts/testbed/vjp.py check --train $models/train
+$py scripts/testbed/vjp.py export --train $models/train --out $models/onnx
+step "one weights file for unet.onnx and unet_vjp.onnx"
+$py scripts/testbed/share_weights.py --onnx $models/onnx
 step "ground-truth prompts"
 $py scripts/testbed/labels.py prompts --out "$work"
 step "sample every caption (MemScope DDIM, 50 steps, guidance 7.5, 4 seeds)"
@@ -24,6 +29,7 @@ step "sha256 sums"
 (cd $models && sha256sum onnx/* labels.csv > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
 step "reference scores (PyTorch float64)"
 $py scripts/testbed/reference_scores.py --models $models
+$py scripts/testbed/vjp_reference.py
 step "Ren et al.'s detector and mitigation references (PyTorch float64)"
 $py scripts/ren/ren_reference.py
 $py scripts/ren/ren_mitigation_reference.py

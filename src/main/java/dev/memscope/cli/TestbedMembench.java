@@ -199,11 +199,11 @@ final class TestbedMembench {
         List<String> names = MembenchCommand.resolveMethods(requested);
         if (!embeddingGradient && names.contains("wen")) {
             if (!all) {
-                throw new IllegalArgumentException("--method wen: the testbed's ONNX UNet gives no gradient with "
-                        + "respect to the text embedding (docs/membench.md, \"On the testbed\")");
+                throw new IllegalArgumentException("--method wen: this testbed's ONNX folder has no unet_vjp.onnx, so "
+                        + "the UNet gives no gradient with respect to the text embedding (docs/testbed.md, \"VJP graph\")");
             }
             names.remove("wen");
-            stdout.println("note: wen skipped: the ONNX UNet gives no gradient with respect to the text embedding");
+            stdout.println("note: wen skipped: the testbed's ONNX folder has no unet_vjp.onnx (no embedding gradient)");
         }
         return MembenchCommand.supported(requested, names, unsupported, stdout);
     }

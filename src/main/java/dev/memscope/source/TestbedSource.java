@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * The testbed: a small Stable-Diffusion-shaped model trained with known duplication, in one folder:
- * {@code onnx/} (the flat layout {@link OnnxModels#open} reads), {@code labels.csv} (one row per training or probe
+ * {@code onnx/} (the flat layout {@link OnnxModels#open} reads; its {@code unet.onnx} and reverse-mode
+ * {@code unet_vjp.onnx} share the external-data file {@code unet.weights}), {@code labels.csv} (one row per training or probe
  * caption: role, item, copies, copy rate, memorized) and {@code SHA256SUMS}. Every listed file is checked before
  * anything is opened.
  *

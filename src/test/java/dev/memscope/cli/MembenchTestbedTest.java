@@ -131,31 +131,46 @@ class MembenchTestbedTest {
         assertThat(notes.toString()).contains("ren skipped: no key inputs");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("ren"), false,
                 noKeys, new PrintWriter(new StringWriter()))).hasMessageContaining("--method ren: no key inputs");
+        // the committed testbed has the VJP graph, so "all" keeps Wen there
+        assertThat(TestbedMembench.methods(List.of("all"), true, new PrintWriter(new StringWriter())))
+                .contains("wen");
     }
 
     @Test
     void runsEndToEndAndWritesTheFolder() throws Exception {
         Path out = dir.resolve("mb");
-        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna,ren", "--limit", "2",
-                "--variant-limit", "1", "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu",
+        CliRun r = CliRun.of("membench", "--model", "testbed:" + TESTBED, "--method", "none,rna,wen,ren", "--limit",
+                "2", "--variant-limit", "1", "--general-limit", "2", "--images", "2", "--steps", "2", "--backend", "cpu",
                 "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("copy max-sim").contains("CLIP score");
         JsonNode res = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(res.path("format").asText()).isEqualTo("memscope-membench-testbed/1");
-        assertThat(res.path("methods")).hasSize(3);   // ren: no passes beyond the sampler's
+        assertThat(res.path("methods")).hasSize(4);
         assertThat(res.path("triggerPrompts").asInt()).isEqualTo(3);
         assertThat(res.path("triggerCaptions").asInt()).isEqualTo(2);
         assertThat(res.path("triggerVariants").asInt()).isEqualTo(1);
         assertThat(r.out()).contains("2 memorized captions + 1 copying variants");
         for (JsonNode m : res.path("methods")) {
+            boolean wen = m.path("method").asText().equals("wen");
             assertThat(m.path("copyMaxSimilarity").asDouble()).isBetween(-1.0, 1.0);
             assertThat(m.path("copyShareAbove").asDouble()).isBetween(0.0, 1.0);
             assertThat(m.path("clipScore").asDouble()).isBetween(-1.0, 1.0);
             assertThat(Double.isFinite(m.path("frechet").asDouble())).isTrue();
             // 2 captions + 1 variant and 2 general prompts, 2 images each; CFG: 2 passes per step, 2 steps
             assertThat(m.path("samples").asLong()).isEqualTo(10);
-            assertThat(m.path("forwardPasses").asLong()).isEqualTo(10 * 2 * 2);
+            if (!wen) {
+                // ren: no passes beyond the sampler's
+                assertThat(m.path("forwardPasses").asLong()).isEqualTo(10 * 2 * 2);
+            } else {
+                // Wen through the testbed's VJP graph: eps_u once, eps_c per evaluation, one pass per VJP
+                JsonNode st = m.path("statistics");
+                assertThat(st.path("samples_optimized").asDouble()).isEqualTo(10);
+                long extra = Math.round(10 * (st.path("extra_forward_passes_per_sample").asDouble()
+                        + st.path("embedding_vjps_per_sample").asDouble()));
+                assertThat(m.path("forwardPasses").asLong()).isEqualTo(10 * 2 * 2 + extra);
+                assertThat(st.path("extra_forward_passes_per_sample").asDouble()).isGreaterThanOrEqualTo(2);
+            }
             assertThat(m.path("perTrigger")).hasSize(3);
             assertThat(m.path("perTrigger").get(2).path("variant").asBoolean()).isTrue();
             assertThat(m.path("byTriggerKind").path("variants").path("prompts").asInt()).isEqualTo(1);

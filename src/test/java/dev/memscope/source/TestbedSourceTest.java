@@ -67,6 +67,35 @@ class TestbedSourceTest {
     }
 
     @Test
+    void theSharedUnetWeightsAreCheckedLikeEveryOtherFile() throws Exception {
+        // unet.onnx and unet_vjp.onnx keep their tensors in onnx/unet.weights (scripts/testbed/share_weights.py):
+        // a corrupt or missing weights file fails up front, naming it, not later inside ONNX Runtime
+        Path models = Path.of("models", "testbed");
+        java.util.List<String> listed = Files.readAllLines(models.resolve("SHA256SUMS"));
+        assertThat(listed).anySatisfy(l -> assertThat(l).endsWith("  onnx/unet.weights"))
+                .anySatisfy(l -> assertThat(l).endsWith("  onnx/unet_vjp.onnx"));
+        Path tb = Files.createDirectories(dir.resolve("real"));
+        Files.copy(models.resolve("SHA256SUMS"), tb.resolve("SHA256SUMS"));
+        Files.copy(models.resolve("labels.csv"), tb.resolve("labels.csv"));
+        Files.createDirectories(tb.resolve("onnx"));
+        try (var files = Files.list(models.resolve("onnx"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, tb.resolve("onnx").resolve(f.getFileName()));
+            }
+        }
+        Path weights = tb.resolve("onnx/unet.weights");
+        byte[] b = Files.readAllBytes(weights);
+        b[b.length / 2] ^= 1;
+        Files.write(weights, b);
+        assertThatThrownBy(() -> open(tb)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(weights + ": sha256").hasMessageContaining("does not match")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        Files.delete(weights);
+        assertThatThrownBy(() -> open(tb)).hasMessageContaining(weights + ": missing")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void aMissingFileIsOneLineNamingIt() throws Exception {
         Path tb = TestbedFixture.write(dir.resolve("testbed"));
         Files.delete(tb.resolve("onnx/unet.onnx"));

@@ -3,10 +3,12 @@ package dev.memscope.jmh;
 import dev.memscope.diffusion.DdimSampler;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
+import dev.memscope.membench.TestbedBench;
 import dev.memscope.mitigate.Mitigation;
 import dev.memscope.mitigate.MitigationContext;
 import dev.memscope.mitigate.Mitigations;
 import dev.memscope.mitigate.TrainingImages;
+import dev.memscope.mitigate.WenEmbeddingOptimization;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.onnx.OnnxLayout;
 import dev.memscope.model.onnx.OnnxModels;
@@ -50,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TestbedMitigationBench {
     static final int IMAGES = 4;
 
-    @Param({"none", "rna", "rta", "amg", "ren"})
+    @Param({"none", "rna", "rta", "wen", "amg", "ren"})
     public String method;
 
     private Denoiser model;
@@ -83,7 +85,9 @@ public class TestbedMitigationBench {
     @Benchmark
     @OperationsPerInvocation(IMAGES)
     public TensorF32 sample() {
-        Mitigation m = Mitigations.create(method, ctx);
+        // Wen with the testbed's target, as membench --model testbed runs it (its gradient: the VJP graph)
+        Mitigation m = method.equals("wen") ? new WenEmbeddingOptimization(ctx, TestbedBench.WEN_TARGET,
+                WenEmbeddingOptimization.DEFAULT_MAX_STEPS) : Mitigations.create(method, ctx);
         TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
         Mitigation.Plan plan = m.plan(prompts, seeds, xT);
         return new DdimSampler(model, kernels).sample(xT, plan.conditions(), ctx.guidance(), ctx.steps(),

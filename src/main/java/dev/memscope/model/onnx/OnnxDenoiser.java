@@ -8,16 +8,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.platform.Fp16Conversions;
 import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,8 +30,11 @@ import java.util.Map;
  * <p>{@link #predict} runs the samples it is given (a detector passes unconditional and conditional latents of a
  * guidance pair together) in chunks of at most {@code maxBatch} per ONNX call. The empty-prompt embedding is
  * computed once at open and serves {@link Condition#NULL}.
+ *
+ * <p>A folder that also holds the reverse-mode graph ({@code unet_vjp.onnx}, the testbed's) opens as the subclass
+ * {@link OnnxVjpDenoiser}, which adds the vector-Jacobian products; every other export stays forward-only.
  */
-public final class OnnxDenoiser implements Denoiser {
+public sealed class OnnxDenoiser implements Denoiser permits OnnxVjpDenoiser {
     private static final String SAMPLE = "sample";
     private static final String TIMESTEP = "timestep";
     private static final String STATES = "encoder_hidden_states";
@@ -181,6 +179,23 @@ public final class OnnxDenoiser implements Denoiser {
         return tokenizer;
     }
 
+    /** Samples per ONNX call. */
+    final int maxBatch() {
+        return maxBatch;
+    }
+
+    final OrtEnvironment env() {
+        return env;
+    }
+
+    final OnnxJavaType sampleType() {
+        return sampleType;
+    }
+
+    final OnnxJavaType statesType() {
+        return statesType;
+    }
+
     /** The flattened {@code [L * E]} text states of each prompt, one text-encoder call per maxBatch prompts. */
     public float[][] embed(String[] prompts) {
         float[][] out = new float[prompts.length][];
@@ -310,7 +325,8 @@ public final class OnnxDenoiser implements Denoiser {
         return out;
     }
 
-    private float[] embedding(Condition c) {
+    /** The text states a condition stands for: its embedding, or the empty prompt's for {@link Condition#NULL}. */
+    final float[] embedding(Condition c) {
         if (c.isNull()) {
             return nullEmbedding;
         }
@@ -449,44 +465,13 @@ public final class OnnxDenoiser implements Denoiser {
         }
     }
 
-    private OnnxTensor timestepTensor(int t, int b) throws OrtException {
-        int[] ts = new int[b];
-        Arrays.fill(ts, t);
-        return timestepTensor(ts);
+    /** {@code t} in the model's declared type: a scalar, {@code [1]} when the model fixes that, else {@code [b]}. */
+    final OnnxTensor timestepTensor(int t, int b) throws OrtException {
+        return OnnxGraph.timestep(env, timestepType, timestepDims, t, b);
     }
 
-    /** {@code t} in the model's declared type: a scalar, {@code [1]} when the model fixes that, else {@code [b]}. */
     private OnnxTensor timestepTensor(int[] ts) throws OrtException {
-        int b = ts.length;
-        long[] dims = timestepDims.length == 0 ? new long[0]
-                : new long[] {timestepDims[0] == 1 ? 1 : b};
-        int n = dims.length == 0 ? 1 : (int) dims[0];
-        return switch (timestepType) {
-            case INT64 -> {
-                long[] v = new long[n];
-                Arrays.setAll(v, i -> ts[i]);
-                yield OnnxTensor.createTensor(env, LongBuffer.wrap(v), dims);
-            }
-            case INT32 -> {
-                int[] v = Arrays.copyOf(ts, n);
-                yield OnnxTensor.createTensor(env, IntBuffer.wrap(v), dims);
-            }
-            case FLOAT -> {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = ts[i];
-                }
-                yield OnnxTensor.createTensor(env, FloatBuffer.wrap(v), dims);
-            }
-            case FLOAT16 -> {
-                short[] v = new short[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = Fp16Conversions.floatToFp16(ts[i]);   // exact: integers up to 2048 are fp16 values
-                }
-                yield OnnxTensor.createTensor(env, ShortBuffer.wrap(v), dims, OnnxJavaType.FLOAT16);
-            }
-            default -> throw new IllegalStateException("checked at open: " + timestepType);
-        };
+        return OnnxGraph.timestep(env, timestepType, timestepDims, ts);
     }
 
     private void closeQuietly() {

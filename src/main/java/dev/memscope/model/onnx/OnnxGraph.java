@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +85,51 @@ final class OnnxGraph {
                     + info.type + "; float32 or float16 expected");
         }
         return out;
+    }
+
+    /**
+     * A timestep tensor of the declared element type: a scalar for a rank-0 input, {@code [1]} when the graph fixes
+     * that size, else one copy per sample {@code [b]}.
+     */
+    static OnnxTensor timestep(OrtEnvironment env, OnnxJavaType type, long[] declared, int t, int b)
+            throws OrtException {
+        int[] ts = new int[b];
+        Arrays.fill(ts, t);
+        return timestep(env, type, declared, ts);
+    }
+
+    /**
+     * A timestep per sample in the model's declared type: {@code [b]}, or the first one alone where the model takes
+     * a scalar or {@code [1]} (callers group samples by timestep for such models).
+     */
+    static OnnxTensor timestep(OrtEnvironment env, OnnxJavaType type, long[] declared, int[] ts)
+            throws OrtException {
+        int b = ts.length;
+        long[] dims = declared.length == 0 ? new long[0] : new long[] {declared[0] == 1 ? 1 : b};
+        int n = dims.length == 0 ? 1 : (int) dims[0];
+        return switch (type) {
+            case INT64 -> {
+                long[] v = new long[n];
+                Arrays.setAll(v, i -> ts[i]);
+                yield OnnxTensor.createTensor(env, LongBuffer.wrap(v), dims);
+            }
+            case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(Arrays.copyOf(ts, n)), dims);
+            case FLOAT -> {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = ts[i];
+                }
+                yield OnnxTensor.createTensor(env, FloatBuffer.wrap(v), dims);
+            }
+            case FLOAT16 -> {
+                short[] v = new short[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = Fp16Conversions.floatToFp16(ts[i]);   // exact: integers up to 2048 are fp16 values
+                }
+                yield OnnxTensor.createTensor(env, ShortBuffer.wrap(v), dims, OnnxJavaType.FLOAT16);
+            }
+            default -> throw new IllegalStateException("timestep element type " + type + " (checked at open)");
+        };
     }
 
     static String shape(long[] dims) {

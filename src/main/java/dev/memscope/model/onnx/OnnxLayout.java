@@ -36,6 +36,17 @@ public record OnnxLayout(Path unet, Path textEncoder, Path tokenizer, Path sched
         return new OnnxLayout(file, textEncoder, tokenizer, schedulerConfig, cfg != null ? cfg : unetConfig);
     }
 
+    /**
+     * The reverse-mode twin of the UNet ({@code unet_vjp.onnx} beside {@code unet.onnx}, {@code model_vjp.onnx}
+     * beside {@code unet/model.onnx}; scripts/testbed/vjp.py writes the testbed's), or null when there is none.
+     */
+    public Path unetVjp() {
+        String name = unet.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        Path vjp = unet.resolveSibling(stem + "_vjp.onnx");
+        return Files.isRegularFile(vjp) ? vjp : null;
+    }
+
     private static Path first(Path dir, String what, String... names) {
         for (String n : names) {
             if (Files.isRegularFile(dir.resolve(n))) {

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 /** The ONNX Runtime side of {@link OnnxModels#open}: tokenizer, config, sessions, in that order. */
 final class OnnxOpener {
@@ -20,7 +21,9 @@ final class OnnxOpener {
         try (OrtSession.SessionOptions opts = options(provider, notes)) {
             OnnxTextEncoder text = new OnnxTextEncoder(env, layout.textEncoder(), opts, tokenizer.maxLength());
             try {
-                return new OnnxDenoiser(env, layout, opts, maxBatch, tokenizer, text, config);
+                Path vjp = layout.unetVjp();
+                return vjp == null ? new OnnxDenoiser(env, layout, opts, maxBatch, tokenizer, text, config)
+                        : new OnnxVjpDenoiser(env, layout, opts, maxBatch, tokenizer, text, config, vjp, provider);
             } catch (RuntimeException e) {
                 text.close();
                 throw e;
