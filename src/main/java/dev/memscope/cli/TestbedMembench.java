@@ -101,7 +101,8 @@ final class TestbedMembench {
             try (MetricModels metrics = MetricModels.open(dir.resolve(MetricModels.DIR), model.channels(),
                     model.height())) {
                 Prompts p = prompts(source.labels(), images, cmd.quick, cmd.limit, cmd.generalLimit);
-                List<String> names = methods(cmd.methods, model instanceof EmbeddingGradientDenoiser, stdout);
+                List<String> names = methods(cmd.methods, model instanceof EmbeddingGradientDenoiser,
+                        model.latentVjpModel().isPresent(), stdout);
                 stdout.printf(Locale.ROOT, "MemBench on the testbed (%s): %d trigger + %d general prompts x %d images;"
                                 + " methods %s; copy threshold %.4f, TAU %.4f; backend %s%n", dir, p.triggers().size(),
                         p.general().size(), n, String.join(",", names), metrics.copyThreshold(), tau, resolved);
@@ -131,8 +132,12 @@ final class TestbedMembench {
         return 0;
     }
 
-    /** "all" expands to the registered methods this model supports; Wen needs the embedding gradient. */
-    static List<String> methods(List<String> requested, boolean embeddingGradient, PrintWriter stdout) {
+    /**
+     * "all" expands to the registered methods this model supports; Wen needs the embedding gradient, SAIL the latent
+     * VJP. Asked for by name, an unsupported method is an error; under "all" it is skipped with a note.
+     */
+    static List<String> methods(List<String> requested, boolean embeddingGradient, boolean latentVjp,
+                                PrintWriter stdout) {
         boolean all = requested.stream().anyMatch(r -> r.trim().equalsIgnoreCase("all"));
         List<String> names = MembenchCommand.resolveMethods(requested);
         if (!embeddingGradient && names.contains("wen")) {
@@ -142,6 +147,14 @@ final class TestbedMembench {
             }
             names.remove("wen");
             stdout.println("note: wen skipped: the ONNX UNet gives no gradient with respect to the text embedding");
+        }
+        if (!latentVjp && names.contains("sail")) {
+            if (!all) {
+                throw new IllegalArgumentException("--method sail: this testbed model gives no vector-Jacobian "
+                        + "product with respect to the latent (SAIL needs one; docs/mitigation.md, SAIL)");
+            }
+            names.remove("sail");
+            stdout.println("note: sail skipped: the model gives no vector-Jacobian product with respect to the latent");
         }
         return names;
     }

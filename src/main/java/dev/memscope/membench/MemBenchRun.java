@@ -25,9 +25,9 @@ import java.util.Map;
 /**
  * Samples MemBench's trigger and general prompts under each mitigation and scores them. Every method sees the same
  * initial noise: sample j of prompt i starts from {@link DdimSampler#initialNoise} with seed
- * {@link #seed}(kind, i, j), and is sampled by {@code DdimSampler.sample(xT, plan.conditions(), guidance, steps,
- * plan.hook())}. Samples are scored batch by batch (only similarities and pooled features are kept), so memory
- * does not grow with the number of images.
+ * {@link #seed}(kind, i, j), and is sampled by {@code DdimSampler.sample(plan.noise(xT), plan.conditions(), guidance,
+ * steps, plan.hook())} (SAIL alone replaces that noise). Samples are scored batch by batch (only similarities and
+ * pooled features are kept), so memory does not grow with the number of images.
  */
 public final class MemBenchRun {
     /** A trigger prompt and the reference-image group it should (not) reproduce. */
@@ -203,7 +203,7 @@ public final class MemBenchRun {
             }
             TensorF32 xT = DdimSampler.initialNoise(w.channels(), w.height(), w.width(), seeds);
             Mitigation.Plan plan = m.plan(prompts, seeds, xT);
-            TensorF32 x0 = sampler.sample(xT, plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
+            TensorF32 x0 = sampler.sample(plan.noise(xT), plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
             float[] data = x0.data();
             for (int s = 0; s < b; s++) {
                 int idx = start + s;

@@ -138,7 +138,7 @@ public final class TestbedBench {
             }
             TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
             Mitigation.Plan plan = m.plan(prompts, seeds, xT);
-            TensorF32 x0 = sampler.sample(xT, plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
+            TensorF32 x0 = sampler.sample(plan.noise(xT), plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
             float[] data = x0.data();
             for (int s = 0; s < b; s++) {
                 for (int i = 0; i < d; i++) {

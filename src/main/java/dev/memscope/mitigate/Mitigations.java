@@ -16,6 +16,7 @@ public final class Mitigations {
         FACTORIES.put("rta", RandomTokenAddition::new);
         FACTORIES.put("wen", WenEmbeddingOptimization::new);
         FACTORIES.put("amg", AdaptiveMemorizationGuidance::new);
+        FACTORIES.put("sail", SailInitialNoiseOptimization::new);
     }
 
     private Mitigations() {

@@ -55,13 +55,17 @@ class MembenchTestbedTest {
     }
 
     @Test
-    void wenIsSkippedUnderAllAndRefusedByName() {
+    void wenAndSailAreSkippedUnderAllAndRefusedByName() {
         StringWriter sw = new StringWriter();
-        assertThat(TestbedMembench.methods(List.of("all"), false, new PrintWriter(sw, true)))
+        assertThat(TestbedMembench.methods(List.of("all"), false, false, new PrintWriter(sw, true)))
                 .containsExactly("none", "rna", "rta", "amg");
-        assertThat(sw.toString()).contains("wen skipped");
+        assertThat(sw.toString()).contains("wen skipped").contains("sail skipped");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("wen"), false,
-                new PrintWriter(new StringWriter()))).hasMessageContaining("gradient");
+                false, new PrintWriter(new StringWriter()))).hasMessageContaining("gradient");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("sail"), false,
+                false, new PrintWriter(new StringWriter()))).hasMessageContaining("vector-Jacobian");
+        assertThat(TestbedMembench.methods(List.of("all"), false, true, new PrintWriter(new StringWriter())))
+                .as("a model with the latent VJP keeps sail").containsExactly("none", "rna", "rta", "amg", "sail");
     }
 
     @Test

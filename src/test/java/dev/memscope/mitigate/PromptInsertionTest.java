@@ -107,7 +107,7 @@ class PromptInsertionTest {
 
     @Test
     void registryListsTheMethodsInReportOrder() {
-        assertThat(Mitigations.names()).containsExactly("none", "rna", "rta", "wen", "amg");
+        assertThat(Mitigations.names()).containsExactly("none", "rna", "rta", "wen", "amg", "sail");
         for (String n : Mitigations.names()) {
             assertThat(Mitigations.create(n.toUpperCase(), ctx).name()).isEqualTo(n);
         }
