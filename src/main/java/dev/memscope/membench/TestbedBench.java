@@ -117,7 +117,7 @@ public final class TestbedBench {
         if (general.size() * n < 2) {
             throw new IllegalArgumentException("membench: the Frechet distance needs at least 2 general samples");
         }
-        Mitigation m = Mitigations.create(method, context(), settings.amg());
+        Mitigation m = Mitigations.create(method, context(), settings.amg(), settings.sail());
         int d = images.dim();
         int total = (triggers.size() + general.size()) * n;
         float[] all = new float[total * d];

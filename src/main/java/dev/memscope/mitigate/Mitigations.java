@@ -29,8 +29,17 @@ public final class Mitigations {
 
     /** The named method with {@code amg} as AMG's form (other methods ignore it). */
     public static Mitigation create(String name, MitigationContext ctx, AmgConfig amg) {
-        Mitigation m = create(name, ctx);
-        return m instanceof AdaptiveMemorizationGuidance ? new AdaptiveMemorizationGuidance(ctx, amg) : m;
+        return create(name, ctx, amg, SailInitialNoiseOptimization.Config.defaults());
+    }
+
+    /** The named method with {@code amg} as AMG's form and {@code sail} as SAIL's settings (others ignore them). */
+    public static Mitigation create(String name, MitigationContext ctx, AmgConfig amg,
+                                    SailInitialNoiseOptimization.Config sail) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (key.equals("amg")) {
+            return new AdaptiveMemorizationGuidance(ctx, amg);
+        }
+        return key.equals("sail") ? new SailInitialNoiseOptimization(ctx, sail) : create(name, ctx);
     }
 
     /** A new instance of the named method; an unknown name is an error that lists the known ones. */
