@@ -24,8 +24,8 @@ import java.util.Random;
  * (plain L2 norms over C*H*W, not squared; lambda = 0.05, the SD v1 value), where x_s is the candidate at the start
  * of its round: the authors' code computes the unit direction once per round from the starting latent (the tensor it
  * feeds the UNet is built before the loop and never refreshed) while the gradient still flows through it to the
- * latent. {@link Config#directionAtStart} {@code false} takes the direction at the current x instead (the objective
- * as written in the paper's Algorithm 2, not verified against the paper here).
+ * latent. {@link Config#directionAtStart} {@code false} takes the direction at the current x instead (what a
+ * refreshed input would give; the paper's Algorithm 2 was not available here to say which one it states).
  *
  * <p>Per prompt, one round optimizes {@link Config#budget} candidates with Adam (lr 0.05, torch defaults, no weight
  * decay) for at most {@link Config#maxSteps} evaluations; before each update every candidate whose loss is at most the

@@ -54,9 +54,10 @@ class SailLabTest {
     }
 
     /**
-     * It lowers its objective by a quarter (measured 1.203 -> ~0.85 at the defaults' 30 rounds; here one round),
-     * yet copying does not move: in the lab a memorized prompt's conditional is pinned to its image whatever x_T is,
-     * so no initial noise escapes it. Were SAIL to start reducing copying here, docs/mitigation.md must be updated.
+     * It lowers its objective by more than 15 % (measured 1.203 -> 0.850 at the defaults' 30 rounds; here one
+     * round), yet copying does not move: these memorized captions' conditionals are pinned to their images whatever
+     * x_T is, so no initial noise escapes them (the MemBench quick run's softer paraphrased triggers do respond to
+     * low thresholds; docs/mitigation.md). Were SAIL to start reducing copying here, update the docs.
      */
     @Test
     void lowersItsObjectiveButNotTheLabsCopying() {
