@@ -149,6 +149,18 @@ public final class MembenchCommand implements Callable<Integer> {
         return dev.memscope.mitigate.AmgConfig.parse(amgForm, amgCoefficients, amgGradient, amgSigma);
     }
 
+    @Option(names = "--sail-threshold", description = "SAIL's loss threshold l_thres (default "
+            + dev.memscope.mitigate.SailInitialNoiseOptimization.DEFAULT_THRESHOLD + " on the lab, "
+            + dev.memscope.membench.TestbedBench.SAIL_THRESHOLD + " on the testbed, each the median loss of general "
+            + "prompts; the authors' 8.2 is for SD v1.4's 4x64x64 latents)")
+    Double sailThreshold;
+
+    /** SAIL's settings: the authors' defaults with --sail-threshold where given. */
+    dev.memscope.mitigate.SailInitialNoiseOptimization.Config sailConfig() {
+        var d = dev.memscope.mitigate.SailInitialNoiseOptimization.Config.defaults();
+        return sailThreshold == null ? d : d.withThreshold(sailThreshold);
+    }
+
     @Option(names = "--batch", defaultValue = "64", description = "latents per sampler call (default 64)")
     int batch;
 
@@ -169,7 +181,8 @@ public final class MembenchCommand implements Callable<Integer> {
         OutputPaths.requireFolder("--out", out, inputs());
         List<String> names = resolveMethods(methods);
         int n = images != null ? images : quick ? QUICK_IMAGES : 10;
-        MemBenchRun.Settings settings = new MemBenchRun.Settings(n, steps, guidance, batch, amgConfig());
+        MemBenchRun.Settings settings = new MemBenchRun.Settings(n, steps, guidance, batch, amgConfig(),
+                sailConfig());
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         }
@@ -349,7 +362,8 @@ public final class MembenchCommand implements Callable<Integer> {
         root.put("general", general);
         root.put("quick", quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
-                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
+                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe(),
+                "sailThreshold", s.sail().threshold()));
         root.put("backend", resolved);
         root.put("world", Map.of("groups", lab.groups().size(), "baseTriggersPerGroup", baseTriggers,
                 "components", w.components(), "latent", List.of(w.channels(), w.height(), w.width()),

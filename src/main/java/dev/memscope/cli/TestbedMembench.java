@@ -134,7 +134,9 @@ final class TestbedMembench {
         Path dir = ModelSources.testbedDir(spec);
         int n = cmd.images != null ? cmd.images : cmd.quick ? QUICK_IMAGES : FULL_IMAGES;
         MemBenchRun.Settings settings = new MemBenchRun.Settings(n, cmd.steps, cmd.guidance, cmd.batch,
-                cmd.amgConfig());
+                cmd.amgConfig(), cmd.sailThreshold != null ? cmd.sailConfig()
+                        : dev.memscope.mitigate.SailInitialNoiseOptimization.Config.defaults()
+                                .withThreshold(TestbedBench.SAIL_THRESHOLD));
         String resolved = cmd.backend.resolved();
         long t0 = System.nanoTime();
         try (ModelSource source = ModelSources.open(spec, LabConfig.defaults(), resolved, cmd.model.onnxProvider);
@@ -258,7 +260,8 @@ final class TestbedMembench {
         root.put("testbed", dev.memscope.io.Installation.display(dir));
         root.put("quick", cmd.quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
-                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe()));
+                "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe(),
+                "sailThreshold", s.sail().threshold()));
         root.put("backend", backend);
         root.put("triggerPrompts", p.triggers().size());
         root.put("triggerCaptions", p.triggers().size() - p.variants());

@@ -4,6 +4,7 @@ import dev.memscope.model.Condition;
 import dev.memscope.model.CrossAttention;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.JacobianDenoiser;
+import dev.memscope.model.LatentVjpDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.model.RecordedNoise;
 import dev.memscope.tensor.TensorF32;
@@ -88,6 +89,12 @@ public final class CountingDenoiser implements Denoiser {
         return inner.attentionKeyControl();
     }
 
+    /** The wrapped model's latent VJPs, each counted as one pass per latent (as a backward pass), or empty. */
+    @Override
+    public Optional<LatentVjpDenoiser> latentVjpModel() {
+        return inner.latentVjpModel().map(this::countedVjp);
+    }
+
     /** The wrapped model's cross-attention, each call counted as one pass per latent. */
     @Override
     public Optional<CrossAttention> crossAttention() {
@@ -109,6 +116,47 @@ public final class CountingDenoiser implements Denoiser {
             @Override
             public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
                 exact.jvp(xt, t, conditions, v, out);
+                passes.addAndGet(xt.batch());
+            }
+
+            @Override
+            public PredictionType predictionType() {
+                return self.predictionType();
+            }
+
+            @Override
+            public int channels() {
+                return self.channels();
+            }
+
+            @Override
+            public int height() {
+                return self.height();
+            }
+
+            @Override
+            public int width() {
+                return self.width();
+            }
+
+            @Override
+            public Condition condition(String prompt) {
+                return self.condition(prompt);
+            }
+
+            @Override
+            public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+                self.predict(xt, t, conditions, out);
+            }
+        };
+    }
+
+    private LatentVjpDenoiser countedVjp(LatentVjpDenoiser vjp) {
+        CountingDenoiser self = this;
+        return new LatentVjpDenoiser() {
+            @Override
+            public void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+                vjp.latentVjp(xt, t, conditions, v, out);
                 passes.addAndGet(xt.batch());
             }
 

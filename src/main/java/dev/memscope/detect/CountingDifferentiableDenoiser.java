@@ -4,25 +4,31 @@ import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.EmbeddingGradientDenoiser;
 import dev.memscope.model.JacobianDenoiser;
+import dev.memscope.model.LatentVjpDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts forward passes of a model that also differentiates (the lab): predictions, latent JVPs and embedding VJPs
- * each count one pass per latent, as the lab's own counter did. It implements both derivative interfaces, so the
- * mitigations that look for them (AMG, Wen's embedding optimization) still find them through the counter.
+ * Counts forward passes of a model that also differentiates (the lab): predictions, latent JVPs, latent VJPs and
+ * embedding VJPs each count one pass per latent, as the lab's own counter did. It implements every derivative
+ * interface, so the mitigations that look for them (AMG, Wen's embedding optimization, SAIL) still find them through
+ * the counter.
  */
-public final class CountingDifferentiableDenoiser implements JacobianDenoiser, EmbeddingGradientDenoiser {
+public final class CountingDifferentiableDenoiser implements JacobianDenoiser, EmbeddingGradientDenoiser,
+        LatentVjpDenoiser {
     private final Denoiser inner;
     private final JacobianDenoiser jacobian;
     private final EmbeddingGradientDenoiser gradient;
+    private final LatentVjpDenoiser vjp;
     private final AtomicLong passes = new AtomicLong();
 
-    public <M extends JacobianDenoiser & EmbeddingGradientDenoiser> CountingDifferentiableDenoiser(M inner) {
+    public <M extends JacobianDenoiser & EmbeddingGradientDenoiser & LatentVjpDenoiser>
+    CountingDifferentiableDenoiser(M inner) {
         this.inner = inner;
         this.jacobian = inner;
         this.gradient = inner;
+        this.vjp = inner;
     }
 
     public long passes() {
@@ -74,6 +80,12 @@ public final class CountingDifferentiableDenoiser implements JacobianDenoiser, E
     @Override
     public void embeddingVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, float[] out) {
         gradient.embeddingVjp(xt, t, conditions, v, out);
+        passes.addAndGet(xt.batch());
+    }
+
+    @Override
+    public void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+        vjp.latentVjp(xt, t, conditions, v, out);
         passes.addAndGet(xt.batch());
     }
 

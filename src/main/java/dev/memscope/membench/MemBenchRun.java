@@ -10,6 +10,7 @@ import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.mitigate.Mitigation;
 import dev.memscope.mitigate.MitigationContext;
 import dev.memscope.mitigate.Mitigations;
+import dev.memscope.mitigate.SailInitialNoiseOptimization;
 import dev.memscope.mitigate.TrainingImages;
 import dev.memscope.model.lab.ExactMixture;
 import dev.memscope.model.lab.LabDenoiser;
@@ -25,26 +26,34 @@ import java.util.Map;
 /**
  * Samples MemBench's trigger and general prompts under each mitigation and scores them. Every method sees the same
  * initial noise: sample j of prompt i starts from {@link DdimSampler#initialNoise} with seed
- * {@link #seed}(kind, i, j), and is sampled by {@code DdimSampler.sample(xT, plan.conditions(), guidance, steps,
- * plan.hook())}. Samples are scored batch by batch (only similarities and pooled features are kept), so memory
- * does not grow with the number of images.
+ * {@link #seed}(kind, i, j), and is sampled by {@code DdimSampler.sample(plan.noise(xT), plan.conditions(), guidance,
+ * steps, plan.hook())} (SAIL alone replaces that noise). Samples are scored batch by batch (only similarities and
+ * pooled features are kept), so memory does not grow with the number of images.
  */
 public final class MemBenchRun {
     /** A trigger prompt and the reference-image group it should (not) reproduce. */
     public record Trigger(String prompt, int group) {
     }
 
-    /** The run's settings; {@code amg} is the AMG form used when the method list has amg. */
+    /**
+     * The run's settings; {@code amg} is the AMG form used when the method list has amg, {@code sail} SAIL's
+     * settings when it has sail.
+     */
     public record Settings(int images, int steps, double guidance, int batch,
-                           dev.memscope.mitigate.AmgConfig amg) {
-        /** AMG in the authors' form ({@link dev.memscope.mitigate.AmgConfig#sdCode()}). */
+                           dev.memscope.mitigate.AmgConfig amg, SailInitialNoiseOptimization.Config sail) {
+        /** AMG in the authors' form ({@link dev.memscope.mitigate.AmgConfig#sdCode()}), SAIL's defaults. */
         public Settings(int images, int steps, double guidance, int batch) {
             this(images, steps, guidance, batch, dev.memscope.mitigate.AmgConfig.sdCode());
         }
 
+        /** SAIL's defaults ({@link SailInitialNoiseOptimization.Config#defaults()}). */
+        public Settings(int images, int steps, double guidance, int batch, dev.memscope.mitigate.AmgConfig amg) {
+            this(images, steps, guidance, batch, amg, SailInitialNoiseOptimization.Config.defaults());
+        }
+
         public Settings {
-            if (amg == null) {
-                throw new IllegalArgumentException("membench: amg config is null");
+            if (amg == null || sail == null) {
+                throw new IllegalArgumentException("membench: amg or sail config is null");
             }
             if (images < 1) {
                 throw new IllegalArgumentException("membench: images per prompt must be >= 1, got " + images);
@@ -171,7 +180,7 @@ public final class MemBenchRun {
                         + " of " + lab.groups().size());
             }
         }
-        Mitigation m = Mitigations.create(method, context(), settings.amg());
+        Mitigation m = Mitigations.create(method, context(), settings.amg(), settings.sail());
         LabWorld w = lab.world();
         int d = w.dim();
         int n = settings.images();
@@ -203,7 +212,7 @@ public final class MemBenchRun {
             }
             TensorF32 xT = DdimSampler.initialNoise(w.channels(), w.height(), w.width(), seeds);
             Mitigation.Plan plan = m.plan(prompts, seeds, xT);
-            TensorF32 x0 = sampler.sample(xT, plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
+            TensorF32 x0 = sampler.sample(plan.noise(xT), plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
             float[] data = x0.data();
             for (int s = 0; s < b; s++) {
                 int idx = start + s;

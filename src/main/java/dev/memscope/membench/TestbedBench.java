@@ -60,6 +60,13 @@ public final class TestbedBench {
      * models/testbed/reference/reference_scores.json ({@code wen_first}: median 0.613; memorized median 1.354).
      */
     public static final double WEN_TARGET = 0.61;
+    /**
+     * SAIL's loss threshold on the testbed, by the rule that gives the lab's 4.68: the median loss at the runner's own
+     * x_T of general prompts (here the first 100 of the seeded held-out + novel order, 3 images each: median 2.1325,
+     * range 1.75-3.03;
+     * {@link #sailLosses}; measured 2026-12-03, see docs/mitigation.md). The authors' 8.2 is on SD's latent scale.
+     */
+    public static final double SAIL_THRESHOLD = 2.13;
     static final long FRECHET_SEED = 0x46444944L;
     private static final long TRIGGER = 1;
     private static final long GENERAL = 2;
@@ -118,6 +125,25 @@ public final class TestbedBench {
         return new MitigationContext(model, kernels, training, vocabulary, settings.guidance(), settings.steps());
     }
 
+    /**
+     * SAIL's loss (its {@code loss}, the authors' form) at the x_T this runner samples general prompt i's image j
+     * from, for every (prompt, image): what {@link #SAIL_THRESHOLD} is the median of.
+     */
+    public static double[] sailLosses(Denoiser model, ScoreKernels kernels, List<String> general, int images) {
+        var sail = new dev.memscope.mitigate.SailInitialNoiseOptimization(
+                new MitigationContext(model, kernels, null, List.of(), 7.5, 50));
+        double[] out = new double[general.size() * images];
+        for (int p = 0; p < general.size(); p++) {
+            long[] seeds = new long[images];
+            for (int j = 0; j < images; j++) {
+                seeds[j] = MemBenchRun.seed(GENERAL, p, j);
+            }
+            TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
+            System.arraycopy(sail.loss(general.get(p), xT), 0, out, p * images, images);
+        }
+        return out;
+    }
+
     public long samplesPerMethod(List<Trigger> triggers, List<String> general) {
         return (long) settings.images() * (triggers.size() + general.size());
     }
@@ -133,7 +159,8 @@ public final class TestbedBench {
             throw new IllegalArgumentException("membench: the Frechet distance needs at least 2 general samples");
         }
         Mitigation m = method.equals("wen") ? new WenEmbeddingOptimization(context(), WEN_TARGET,
-                WenEmbeddingOptimization.DEFAULT_MAX_STEPS) : Mitigations.create(method, context(), settings.amg());
+                WenEmbeddingOptimization.DEFAULT_MAX_STEPS) : Mitigations.create(method, context(), settings.amg(),
+                settings.sail());
         int d = images.dim();
         int total = (triggers.size() + general.size()) * n;
         float[] all = new float[total * d];
@@ -154,7 +181,7 @@ public final class TestbedBench {
             }
             TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
             Mitigation.Plan plan = m.plan(prompts, seeds, xT);
-            TensorF32 x0 = sampler.sample(xT, plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
+            TensorF32 x0 = sampler.sample(plan.noise(xT), plan.conditions(), settings.guidance(), settings.steps(), plan.hook());
             float[] data = x0.data();
             for (int s = 0; s < b; s++) {
                 for (int i = 0; i < d; i++) {

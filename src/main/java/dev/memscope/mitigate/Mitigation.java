@@ -7,16 +7,17 @@ import java.util.Map;
 
 /**
  * An inference-time memorization mitigation. It may rewrite what the sampler is conditioned on (RNA/RTA change the
- * prompt text, Wen et al. optimize the prompt embedding) and may steer every DDIM step through a {@link StepHook}
- * (AMG). The MemBench runner samples {@code x0 = DdimSampler.sample(xT, plan.conditions(), guidance, steps,
- * plan.hook())}; a mitigation never runs its own sampling loop, so every method is scored by the same sampler.
+ * prompt text, Wen et al. optimize the prompt embedding), may replace the initial noise (SAIL optimizes x_T) and
+ * may steer every DDIM step through a {@link StepHook} (AMG). The MemBench runner samples
+ * {@code x0 = DdimSampler.sample(plan.noise(xT), plan.conditions(), guidance, steps, plan.hook())}; a mitigation
+ * never runs its own sampling loop, so every method is scored by the same sampler.
  *
  * <p>Instances come from {@link Mitigations#create}; one instance serves a whole run (it may keep statistics) and
  * is used from one thread.
  */
 public interface Mitigation {
 
-    /** Short name used on the command line and in reports: none, rna, rta, wen, amg, ren. */
+    /** Short name used on the command line and in reports: none, rna, rta, wen, amg, sail, ren. */
     String name();
 
     /**
@@ -36,14 +37,33 @@ public interface Mitigation {
 
     /**
      * The conditions to sample with (one per sample), the hook that steers each step ({@link StepHook#NONE} for
-     * none), and the prompt text actually used per sample (for the report; equal to the input where unchanged).
+     * none), the prompt text actually used per sample (for the report; equal to the input where unchanged), and the
+     * initial noise to sample from: {@code null} keeps the runner's x_T; SAIL returns its optimized x_T.
      */
-    record Plan(Condition[] conditions, StepHook hook, String[] effectivePrompts) {
+    record Plan(Condition[] conditions, StepHook hook, String[] effectivePrompts, TensorF32 initialNoise) {
         public Plan {
             if (conditions.length != effectivePrompts.length) {
                 throw new IllegalArgumentException("plan: " + conditions.length + " conditions for "
                         + effectivePrompts.length + " prompts");
             }
+            if (initialNoise != null && initialNoise.batch() != conditions.length) {
+                throw new IllegalArgumentException("plan: initial noise of batch " + initialNoise.batch() + " for "
+                        + conditions.length + " conditions");
+            }
+        }
+
+        /** A plan that samples from the runner's own initial noise. */
+        public Plan(Condition[] conditions, StepHook hook, String[] effectivePrompts) {
+            this(conditions, hook, effectivePrompts, null);
+        }
+
+        /** The noise to sample from: this plan's, or the runner's {@code xT} where the method keeps it. */
+        public TensorF32 noise(TensorF32 xT) {
+            if (initialNoise != null && !initialNoise.shape().equals(xT.shape())) {
+                throw new IllegalArgumentException("plan: initial noise has shape " + initialNoise.shape()
+                        + ", the runner's x_T " + xT.shape());
+            }
+            return initialNoise != null ? initialNoise : xT;
         }
     }
 }

@@ -16,6 +16,7 @@ public final class Mitigations {
         FACTORIES.put("rta", RandomTokenAddition::new);
         FACTORIES.put("wen", WenEmbeddingOptimization::new);
         FACTORIES.put("amg", AdaptiveMemorizationGuidance::new);
+        FACTORIES.put("sail", SailInitialNoiseOptimization::new);
         FACTORIES.put("ren", RenAttentionMitigation::new);
     }
 
@@ -29,13 +30,26 @@ public final class Mitigations {
 
     /** Why the model cannot run the named method, or empty when it can (so far only Ren's needs a capability). */
     public static java.util.Optional<String> unsupported(String name, dev.memscope.model.Denoiser model) {
+        if ("sail".equals(name) && model.latentVjpModel().isEmpty()) {
+            return java.util.Optional.of("the model gives no vector-Jacobian product with respect to the latent (SAIL "
+                    + "needs one; docs/mitigation.md, SAIL)");
+        }
         return "ren".equals(name) ? RenAttentionMitigation.unsupported(model) : java.util.Optional.empty();
     }
 
     /** The named method with {@code amg} as AMG's form (other methods ignore it). */
     public static Mitigation create(String name, MitigationContext ctx, AmgConfig amg) {
-        Mitigation m = create(name, ctx);
-        return m instanceof AdaptiveMemorizationGuidance ? new AdaptiveMemorizationGuidance(ctx, amg) : m;
+        return create(name, ctx, amg, SailInitialNoiseOptimization.Config.defaults());
+    }
+
+    /** The named method with {@code amg} as AMG's form and {@code sail} as SAIL's settings (others ignore them). */
+    public static Mitigation create(String name, MitigationContext ctx, AmgConfig amg,
+                                    SailInitialNoiseOptimization.Config sail) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (key.equals("amg")) {
+            return new AdaptiveMemorizationGuidance(ctx, amg);
+        }
+        return key.equals("sail") ? new SailInitialNoiseOptimization(ctx, sail) : create(name, ctx);
     }
 
     /** A new instance of the named method; an unknown name is an error that lists the known ones. */

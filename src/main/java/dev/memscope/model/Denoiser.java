@@ -72,6 +72,14 @@ public interface Denoiser extends AutoCloseable {
     }
 
     /**
+     * This model's vector-Jacobian products with respect to the latent ({@link LatentVjpDenoiser}, which SAIL needs),
+     * or empty. Wrappers delegate, as for {@link #exactJacobian()}.
+     */
+    default Optional<LatentVjpDenoiser> latentVjpModel() {
+        return Optional.empty();
+    }
+
+    /**
      * This model's cross-attention probabilities, or empty for a model without attention (the lab) or one that did
      * not record them (a replay). Wrappers delegate, as for {@link #exactJacobian()}.
      */

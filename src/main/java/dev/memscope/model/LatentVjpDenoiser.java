@@ -1,6 +1,7 @@
 package dev.memscope.model;
 
 import dev.memscope.tensor.TensorF32;
+import java.util.Optional;
 
 /**
  * A denoiser that can pull a cotangent back through its output to the latent: SAIL's initial-noise optimization
@@ -15,4 +16,9 @@ public interface LatentVjpDenoiser extends Denoiser {
      * must alias neither.
      */
     void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out);
+
+    @Override
+    default Optional<LatentVjpDenoiser> latentVjpModel() {
+        return Optional.of(this);
+    }
 }

@@ -75,6 +75,23 @@ class MembenchCommandTest {
         }
     }
 
+    /** --sail-threshold reaches SAIL: above every loss, each image keeps its noise and scores exactly as none. */
+    @Test
+    void sailThresholdReachesTheMethod() throws Exception {
+        CliRun r = CliRun.of(tiny("--quick", "--method", "none,sail", "--sail-threshold", "1e9")
+                .toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("out").resolve("results.json").toFile());
+        assertThat(json.get("settings").get("sailThreshold").asDouble()).isEqualTo(1e9);
+        JsonNode none = json.get("methods").get(0);
+        JsonNode sail = json.get("methods").get(1);
+        assertThat(sail.get("method").asText()).isEqualTo("sail");
+        assertThat(sail.get("statistics").get("threshold").asDouble()).isEqualTo(1e9);
+        assertThat(sail.get("statistics").get("share_noise_unchanged").asDouble()).isEqualTo(1.0);
+        assertThat(sail.get("triggerMaxSimilarity").asDouble()).isEqualTo(none.get("triggerMaxSimilarity").asDouble());
+        assertThat(sail.get("frechet").asDouble()).isEqualTo(none.get("frechet").asDouble());
+    }
+
     @Test
     void renByNameIsRefusedOnTheLab() throws Exception {
         CliRun r = CliRun.of(tiny("--method", "none,ren").toArray(String[]::new));

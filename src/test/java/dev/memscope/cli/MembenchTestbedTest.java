@@ -118,7 +118,7 @@ class MembenchTestbedTest {
     void wenIsSkippedUnderAllAndRefusedByName() {
         StringWriter sw = new StringWriter();
         assertThat(TestbedMembench.methods(List.of("all"), false, new PrintWriter(sw, true)))
-                .containsExactly("none", "rna", "rta", "amg", "ren");
+                .containsExactly("none", "rna", "rta", "amg", "sail", "ren");
         assertThat(sw.toString()).contains("wen skipped");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("wen"), false,
                 new PrintWriter(new StringWriter()))).hasMessageContaining("gradient");
@@ -127,10 +127,50 @@ class MembenchTestbedTest {
                 m -> m.equals("ren") ? java.util.Optional.of("no key inputs") : java.util.Optional.empty();
         StringWriter notes = new StringWriter();
         assertThat(TestbedMembench.methods(List.of("all"), false, noKeys, new PrintWriter(notes, true)))
-                .containsExactly("none", "rna", "rta", "amg");
+                .containsExactly("none", "rna", "rta", "amg", "sail");
         assertThat(notes.toString()).contains("ren skipped: no key inputs");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("ren"), false,
                 noKeys, new PrintWriter(new StringWriter()))).hasMessageContaining("--method ren: no key inputs");
+        // a model without the latent VJP: sail skipped under all, refused by name (Mitigations' own reason)
+        dev.memscope.model.Denoiser forwardOnly = new dev.memscope.model.Denoiser() {
+            @Override
+            public dev.memscope.model.PredictionType predictionType() {
+                return dev.memscope.model.PredictionType.EPSILON;
+            }
+
+            @Override
+            public int channels() {
+                return 3;
+            }
+
+            @Override
+            public int height() {
+                return 16;
+            }
+
+            @Override
+            public int width() {
+                return 16;
+            }
+
+            @Override
+            public dev.memscope.model.Condition condition(String prompt) {
+                return dev.memscope.model.Condition.NULL;
+            }
+
+            @Override
+            public void predict(dev.memscope.tensor.TensorF32 xt, int t, dev.memscope.model.Condition[] c,
+                                dev.memscope.tensor.TensorF32 out) {
+            }
+        };
+        java.util.function.Function<String, java.util.Optional<String>> noVjp =
+                m -> dev.memscope.mitigate.Mitigations.unsupported(m, forwardOnly);
+        StringWriter sailNotes = new StringWriter();
+        assertThat(TestbedMembench.methods(List.of("all"), true, noVjp, new PrintWriter(sailNotes, true)))
+                .doesNotContain("sail");
+        assertThat(sailNotes.toString()).contains("sail skipped");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.methods(List.of("sail"), true,
+                noVjp, new PrintWriter(new StringWriter()))).hasMessageContaining("vector-Jacobian");
         // the committed testbed has the VJP graph, so "all" keeps Wen there
         assertThat(TestbedMembench.methods(List.of("all"), true, new PrintWriter(new StringWriter())))
                 .contains("wen");

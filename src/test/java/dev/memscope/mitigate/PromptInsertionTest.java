@@ -107,7 +107,7 @@ class PromptInsertionTest {
 
     @Test
     void registryListsTheMethodsInReportOrder() {
-        assertThat(Mitigations.names()).containsExactly("none", "rna", "rta", "wen", "amg", "ren");
+        assertThat(Mitigations.names()).containsExactly("none", "rna", "rta", "wen", "amg", "sail", "ren");
         for (String n : Mitigations.names()) {
             if (Mitigations.unsupported(n, ctx.model()).isEmpty()) {
                 assertThat(Mitigations.create(n.toUpperCase(), ctx).name()).isEqualTo(n);

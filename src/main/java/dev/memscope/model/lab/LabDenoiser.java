@@ -6,16 +6,17 @@ import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
 import dev.memscope.model.EmbeddingGradientDenoiser;
 import dev.memscope.model.JacobianDenoiser;
+import dev.memscope.model.LatentVjpDenoiser;
 import dev.memscope.model.PredictionType;
 import dev.memscope.tensor.TensorF32;
 
 /**
  * The lab world's exact noise predictor as a {@link dev.memscope.model.Denoiser}: eps from the mixture posterior
  * ({@link MixturePosterior}, where the model and its numerics are described), the latent JVP and the embedding VJP
- * from {@link MixtureJacobians} on top of it. This class checks arguments, encodes prompts and counts passes.
+ * from {@link MixtureJacobians} on top of it; the latent VJP is the JVP (the Jacobian is symmetric). This class checks arguments, encodes prompts and counts passes.
  * Not thread-safe (it owns the {@link Gemm} and scratch).
  */
-public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDenoiser {
+public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDenoiser, LatentVjpDenoiser {
     /** Logit gap beyond which a component's weight (< e^-40 of the top one) is dropped. */
     public static final double SCREEN_MARGIN = MixturePosterior.SCREEN_MARGIN;
     /** Default for the most candidates a row may have and still take the exact float64 path. */
@@ -98,6 +99,16 @@ public final class LabDenoiser implements JacobianDenoiser, EmbeddingGradientDen
             }
         }
         jacobians.jvp(xt.data(), u, b, t, conditions, out.data());
+    }
+
+    /**
+     * {@code J^T v} by the JVP: the lab's eps Jacobian {@code q (E_r[1/v] I - Cov_r(a))} is symmetric (eps is a scaled
+     * score, whose Jacobian is the Hessian of a log-density), so {@code J^T v = J v}. {@code LabLatentVjpTest} checks
+     * {@code <u, J v> = <J u, v>} and the product against central differences.
+     */
+    @Override
+    public void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+        jvp(xt, t, conditions, v, out);
     }
 
     @Override
