@@ -7,6 +7,7 @@ import dev.memscope.membench.TestbedBench;
 import dev.memscope.mitigate.Mitigation;
 import dev.memscope.mitigate.MitigationContext;
 import dev.memscope.mitigate.Mitigations;
+import dev.memscope.mitigate.SailInitialNoiseOptimization;
 import dev.memscope.mitigate.TrainingImages;
 import dev.memscope.mitigate.WenEmbeddingOptimization;
 import dev.memscope.model.Denoiser;
@@ -52,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TestbedMitigationBench {
     static final int IMAGES = 4;
 
-    @Param({"none", "rna", "rta", "wen", "amg", "ren"})
+    @Param({"none", "rna", "rta", "wen", "amg", "sail", "ren"})
     public String method;
 
     private Denoiser model;
@@ -86,11 +87,17 @@ public class TestbedMitigationBench {
     @OperationsPerInvocation(IMAGES)
     public TensorF32 sample() {
         // Wen with the testbed's target, as membench --model testbed runs it (its gradient: the VJP graph)
-        Mitigation m = method.equals("wen") ? new WenEmbeddingOptimization(ctx, TestbedBench.WEN_TARGET,
-                WenEmbeddingOptimization.DEFAULT_MAX_STEPS) : Mitigations.create(method, ctx);
+        // SAIL with the testbed's calibrated threshold, as membench --model testbed runs it
+        Mitigation m = switch (method) {
+            case "wen" -> new WenEmbeddingOptimization(ctx, TestbedBench.WEN_TARGET,
+                    WenEmbeddingOptimization.DEFAULT_MAX_STEPS);
+            case "sail" -> new SailInitialNoiseOptimization(ctx,
+                    SailInitialNoiseOptimization.Config.defaults().withThreshold(TestbedBench.SAIL_THRESHOLD));
+            default -> Mitigations.create(method, ctx);
+        };
         TensorF32 xT = DdimSampler.initialNoise(model.channels(), model.height(), model.width(), seeds);
         Mitigation.Plan plan = m.plan(prompts, seeds, xT);
-        return new DdimSampler(model, kernels).sample(xT, plan.conditions(), ctx.guidance(), ctx.steps(),
+        return new DdimSampler(model, kernels).sample(plan.noise(xT), plan.conditions(), ctx.guidance(), ctx.steps(),
                 plan.hook());
     }
 
