@@ -111,85 +111,74 @@ public final class CountingDenoiser implements Denoiser {
     }
 
     private JacobianDenoiser counted(JacobianDenoiser exact) {
-        CountingDenoiser self = this;
-        return new JacobianDenoiser() {
-            @Override
-            public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
-                exact.jvp(xt, t, conditions, v, out);
-                passes.addAndGet(xt.batch());
-            }
-
-            @Override
-            public PredictionType predictionType() {
-                return self.predictionType();
-            }
-
-            @Override
-            public int channels() {
-                return self.channels();
-            }
-
-            @Override
-            public int height() {
-                return self.height();
-            }
-
-            @Override
-            public int width() {
-                return self.width();
-            }
-
-            @Override
-            public Condition condition(String prompt) {
-                return self.condition(prompt);
-            }
-
-            @Override
-            public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
-                self.predict(xt, t, conditions, out);
-            }
-        };
+        return new CountedJacobian(exact);
     }
 
     private LatentVjpDenoiser countedVjp(LatentVjpDenoiser vjp) {
-        CountingDenoiser self = this;
-        return new LatentVjpDenoiser() {
-            @Override
-            public void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
-                vjp.latentVjp(xt, t, conditions, v, out);
-                passes.addAndGet(xt.batch());
-            }
+        return new CountedVjp(vjp);
+    }
 
-            @Override
-            public PredictionType predictionType() {
-                return self.predictionType();
-            }
+    /** A derivative view of this counter: shape and forward questions go to the counter, so they count too. */
+    private abstract class CountedView implements Denoiser {
+        @Override
+        public PredictionType predictionType() {
+            return CountingDenoiser.this.predictionType();
+        }
 
-            @Override
-            public int channels() {
-                return self.channels();
-            }
+        @Override
+        public int channels() {
+            return CountingDenoiser.this.channels();
+        }
 
-            @Override
-            public int height() {
-                return self.height();
-            }
+        @Override
+        public int height() {
+            return CountingDenoiser.this.height();
+        }
 
-            @Override
-            public int width() {
-                return self.width();
-            }
+        @Override
+        public int width() {
+            return CountingDenoiser.this.width();
+        }
 
-            @Override
-            public Condition condition(String prompt) {
-                return self.condition(prompt);
-            }
+        @Override
+        public Condition condition(String prompt) {
+            return CountingDenoiser.this.condition(prompt);
+        }
 
-            @Override
-            public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
-                self.predict(xt, t, conditions, out);
-            }
-        };
+        @Override
+        public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+            CountingDenoiser.this.predict(xt, t, conditions, out);
+        }
+    }
+
+    /** Exact JVPs, one pass per latent. */
+    private final class CountedJacobian extends CountedView implements JacobianDenoiser {
+        private final JacobianDenoiser exact;
+
+        CountedJacobian(JacobianDenoiser exact) {
+            this.exact = exact;
+        }
+
+        @Override
+        public void jvp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+            exact.jvp(xt, t, conditions, v, out);
+            passes.addAndGet(xt.batch());
+        }
+    }
+
+    /** Latent VJPs, one pass per latent (as a backward pass). */
+    private final class CountedVjp extends CountedView implements LatentVjpDenoiser {
+        private final LatentVjpDenoiser vjp;
+
+        CountedVjp(LatentVjpDenoiser vjp) {
+            this.vjp = vjp;
+        }
+
+        @Override
+        public void latentVjp(TensorF32 xt, int t, Condition[] conditions, TensorF32 v, TensorF32 out) {
+            vjp.latentVjp(xt, t, conditions, v, out);
+            passes.addAndGet(xt.batch());
+        }
     }
 
     @Override
