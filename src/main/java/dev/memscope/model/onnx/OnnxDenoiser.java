@@ -404,7 +404,7 @@ public sealed class OnnxDenoiser implements Denoiser permits OnnxVjpDenoiser {
             in.put(SAMPLE, OnnxGraph.floats(env, x, new long[] {b, channels, height, width}, sampleType, file, SAMPLE));
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
-            in.put(TIMESTEP, timestepTensor(t, b));
+            in.put(TIMESTEP, OnnxGraph.timestep(env, timestepType, timestepDims, t, b));
             if (keyControl != null) {
                 keyControl.put(env, in, conditions, from, b);
             }
@@ -443,7 +443,7 @@ public sealed class OnnxDenoiser implements Denoiser permits OnnxVjpDenoiser {
             in.put(SAMPLE, OnnxGraph.floats(env, x, new long[] {b, channels, height, width}, sampleType, file, SAMPLE));
             in.put(STATES, OnnxGraph.floats(env, e, new long[] {b, tokenizer.maxLength(), hidden}, statesType, file,
                     STATES));
-            in.put(TIMESTEP, timestepTensor(ts));
+            in.put(TIMESTEP, OnnxGraph.timestep(env, timestepType, timestepDims, ts));
             if (keyControl != null) {
                 keyControl.put(env, in, conditions, from, b);
             }
@@ -463,15 +463,6 @@ public sealed class OnnxDenoiser implements Denoiser permits OnnxVjpDenoiser {
         } finally {
             in.values().forEach(OnnxTensor::close);
         }
-    }
-
-    /** {@code t} in the model's declared type: a scalar, {@code [1]} when the model fixes that, else {@code [b]}. */
-    final OnnxTensor timestepTensor(int t, int b) throws OrtException {
-        return OnnxGraph.timestep(env, timestepType, timestepDims, t, b);
-    }
-
-    private OnnxTensor timestepTensor(int[] ts) throws OrtException {
-        return OnnxGraph.timestep(env, timestepType, timestepDims, ts);
     }
 
     private void closeQuietly() {
