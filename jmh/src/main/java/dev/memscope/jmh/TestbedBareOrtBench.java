@@ -3,6 +3,7 @@ package dev.memscope.jmh;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.memscope.model.onnx.ClipTokenizer;
 import java.nio.FloatBuffer;
@@ -28,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The passes of anisotropy on {@code prompts} testbed prompts through bare ONNX Runtime sessions
- * (default CPU options, as MemScope opens them): tokenize, one text-encoder run for the empty prompt and the
+ * (default CPU options on one global intra-op thread pool that both sessions share, as MemScope opens them since
+ * OnnxEnvironment; before, each session had its own pool and this bench did too): tokenize, one text-encoder run for the empty prompt and the
  * prompts, then one UNet run on the unconditional and conditional copies of one x_T at t = 981 and at t = 41 (4
  * passes per prompt, a timestep per sample, as MemScope's anisotropy batches them), reading out_sample only. No norms, no checks: the floor MemScope's anisotropy row is compared with.
  */
@@ -53,8 +55,12 @@ public class TestbedBareOrtBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         promptList = TestbedPrompts.first(prompts);
-        env = OrtEnvironment.getEnvironment();
+        try (OrtEnvironment.ThreadingOptions t = new OrtEnvironment.ThreadingOptions()) {
+            env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                    OrtEnvironment.DEFAULT_NAME, t);
+        }
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.disablePerSessionThreads();
             text = env.createSession(TestbedPrompts.ONNX.resolve("text_encoder.onnx").toString(), opts);
             unet = env.createSession(TestbedPrompts.ONNX.resolve("unet.onnx").toString(), opts);
         }

@@ -30,7 +30,7 @@ public final class OnnxEmbedder implements AutoCloseable {
     private OnnxEmbedder(Path file) {
         OnnxModels.requireRuntime();
         this.file = file;
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = OnnxEnvironment.get();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             // metric models are tiny: one intra-op thread leaves the cores to the sampler they score
             opts.setIntraOpNumThreads(1);

@@ -17,7 +17,7 @@ final class OnnxOpener {
             throws IOException {
         ClipTokenizer tokenizer = ClipTokenizer.load(layout.tokenizer());
         ModelConfig config = ModelConfig.read(layout, notes);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxEnvironment.get();
         try (OrtSession.SessionOptions opts = options(provider, notes)) {
             OnnxTextEncoder text = new OnnxTextEncoder(env, layout.textEncoder(), opts, tokenizer.maxLength());
             try {
@@ -40,6 +40,11 @@ final class OnnxOpener {
         if (threads != null) {
             // on a shared, oversubscribed machine one thread avoids stalls at ONNX Runtime's intra-op barriers
             opts.setIntraOpNumThreads(Integer.parseInt(threads.trim()));
+        } else if (OnnxEnvironment.hasGlobalPool()) {
+            opts.disablePerSessionThreads();
+        }
+        if (!OnnxModels.spinning()) {
+            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
         }
         if (provider == OnnxProvider.CPU) {
             return opts;
