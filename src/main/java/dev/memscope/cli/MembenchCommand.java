@@ -144,9 +144,14 @@ public final class MembenchCommand implements Callable<Integer> {
             + "sigma2 (recomputed after despecification and deduplication, authors, default) or single")
     String amgSigma;
 
+    @Option(names = "--amg-dedup", defaultValue = "authors", description = "AMG's deduplication caption: authors "
+            + "(most frequent among the 1,000 nearest training images, capped at the set's size, if >= 21 times, "
+            + "else no deduplication; default) or memscope (10 nearest, >= 3 times, else the nearest caption)")
+    String amgDedup;
+
     /** The AMG form the options ask for. */
     dev.memscope.mitigate.AmgConfig amgConfig() {
-        return dev.memscope.mitigate.AmgConfig.parse(amgForm, amgCoefficients, amgGradient, amgSigma);
+        return dev.memscope.mitigate.AmgConfig.parse(amgForm, amgCoefficients, amgGradient, amgSigma, amgDedup);
     }
 
     @Option(names = "--sail-threshold", description = "SAIL's loss threshold l_thres (default "
@@ -363,7 +368,7 @@ public final class MembenchCommand implements Callable<Integer> {
         root.put("quick", quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
                 "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe(),
-                "sailThreshold", s.sail().threshold()));
+                "amgDedup", s.amg().dedup().asMap(), "sailThreshold", s.sail().threshold()));
         root.put("backend", resolved);
         root.put("world", Map.of("groups", lab.groups().size(), "baseTriggersPerGroup", baseTriggers,
                 "components", w.components(), "latent", List.of(w.channels(), w.height(), w.width()),

@@ -261,7 +261,7 @@ final class TestbedMembench {
         root.put("quick", cmd.quick);
         root.put("settings", Map.of("imagesPerPrompt", s.images(), "steps", s.steps(), "guidance", s.guidance(),
                 "batch", s.batch(), "sampler", "DDIM eta 0, classifier-free guidance", "amg", s.amg().describe(),
-                "sailThreshold", s.sail().threshold()));
+                "amgDedup", s.amg().dedup().asMap(), "sailThreshold", s.sail().threshold()));
         root.put("backend", backend);
         root.put("triggerPrompts", p.triggers().size());
         root.put("triggerCaptions", p.triggers().size() - p.variants());

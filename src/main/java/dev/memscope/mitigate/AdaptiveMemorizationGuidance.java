@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * AMG (Chen et al., CVPR 2024) inside the DDIM loop: at every step the hook measures {@code sigma_t}, the cosine
@@ -23,8 +24,10 @@ import java.util.Map;
  * <pre>
  *   eps = eps_u + (s0 - s1)(eps_c - eps_u) + s2 (eps_u - eps_n) + c3 sqrt(1 - abar) grad_{x_t} sigma_t
  * </pre>
- * (despecification, caption deduplication with the nearest image's caption as the negative prompt, dissimilarity
- * guidance) through {@link ScoreKernels#amg}, with coefficients from {@link AmgConfig}.
+ * (despecification, caption deduplication with a frequent neighbour caption as the negative prompt, dissimilarity
+ * guidance) through {@link ScoreKernels#amg}, with coefficients from {@link AmgConfig}. The negative prompt follows
+ * {@link AmgConfig#dedup()}; a sample for which the rule finds no caption (the authors' rule has no fallback) gets
+ * {@code s2 = 0} in that step and no negative-prompt pass.
  *
  * <p>Authors' form (AMG-sd code, the default): s1 and s2 come from sigma of the sampler's x0; sigma is then
  * recomputed (sigma2) on the x0 implied by the despecified and deduplicated eps, and sigma2 (its nearest image,
@@ -39,19 +42,9 @@ import java.util.Map;
  * {@code grad_{x0} sigma / sqrt(abar)} (eps treated as constant in x_t), documented in docs/mitigation.md.
  *
  * <p>Extra cost per step: the similarity search (a B x N x D product), one forward pass per deduplicating sample
- * and two JVPs per triggered sample.
+ * that has a caption, and two JVPs per triggered sample.
  */
 public final class AdaptiveMemorizationGuidance implements Mitigation {
-    /**
-     * Caption deduplication's neighbours: the most frequent caption among the {@value} most similar training
-     * images, when it occurs at least {@link #DEDUP_MIN_COUNT} times, is the negative prompt (else the nearest
-     * image's caption). MemScope's values for training sets of 10^3..10^4 images (the lab's one image per
-     * component, the testbed's 7,600 with duplicated items); the authors' k and count were not verified
-     * (docs/mitigation.md).
-     */
-    public static final int DEDUP_NEIGHBOURS = 10;
-    public static final int DEDUP_MIN_COUNT = 3;
-
     private final Denoiser model;
     private final ScoreKernels kernels;
     private final AmgConfig config;
@@ -122,6 +115,8 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
         long stepsSeen;
         long stepsTriggered;
         long negativePasses;
+        /** Sample-steps where deduplication was due (s2 > 0) but the rule gave no caption, so s2 was set to 0. */
+        long dedupWithoutCaption;
         long jvps;
         int lastStep = -1;
 
@@ -177,16 +172,25 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             lastStep = step;
 
             TensorF32 epsN = null;
-            if (!dedup.isEmpty()) {
-                int[] idx = dedup.stream().mapToInt(Integer::intValue).toArray();
-                Condition[] neg = new Condition[idx.length];
-                for (int r = 0; r < idx.length; r++) {
-                    neg[r] = negative(similarity.dedupCaption(x0.data(), idx[r] * n, nearest[idx[r]],
-                            DEDUP_NEIGHBOURS, DEDUP_MIN_COUNT));
+            // the caption first: a sample the rule gives none gets s2 = 0 and is left out of the negative pass (its
+            // eps_n row stays eps_u, so the term is zero either way)
+            List<Integer> withCaption = new ArrayList<>();
+            List<Condition> neg = new ArrayList<>();
+            for (int i : dedup) {
+                Optional<String> caption = similarity.dedupCaption(x0.data(), i * n, nearest[i], config.dedup());
+                if (caption.isPresent()) {
+                    withCaption.add(i);
+                    neg.add(negative(caption.get()));
+                } else {
+                    s2[i] = 0;
+                    dedupWithoutCaption++;
                 }
+            }
+            if (!withCaption.isEmpty()) {
+                int[] idx = withCaption.stream().mapToInt(Integer::intValue).toArray();
                 TensorF32 xs = WenEmbeddingOptimization.rows(xt, idx);
                 TensorF32 out = TensorF32.zeros(xs.shape());
-                model.predict(xs, t, neg, out);
+                model.predict(xs, t, neg.toArray(Condition[]::new), out);
                 if (model.predictionType() == PredictionType.V_PREDICTION) {
                     kernels.convert(Conversion.V_TO_EPS, xs, out, abar, out);
                 }
@@ -299,6 +303,7 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
         long trig = 0;
         long neg = 0;
         long jv = 0;
+        long noCaption = 0;
         double sigmaSum = 0;
         long samples = 0;
         for (Hook h : hooks) {
@@ -306,6 +311,7 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
             trig += h.stepsTriggered;
             neg += h.negativePasses;
             jv += h.jvps;
+            noCaption += h.dedupWithoutCaption;
             if (h.lastStep >= 0) {
                 for (double s : h.lastSigma) {
                     sigmaSum += s;
@@ -317,6 +323,7 @@ public final class AdaptiveMemorizationGuidance implements Mitigation {
         m.put("share_steps_triggered", seen == 0 ? 0.0 : (double) trig / seen);
         m.put("mean_final_similarity", samples == 0 ? 0.0 : sigmaSum / samples);
         m.put("extra_forward_passes_per_sample", samples == 0 ? 0.0 : (double) neg / samples);
+        m.put("dedup_steps_without_caption_per_sample", samples == 0 ? 0.0 : (double) noCaption / samples);
         m.put("jvps_per_sample", samples == 0 ? 0.0 : (double) jv / samples);
         m.put("steps_per_sample", samples == 0 ? 0.0 : (double) seen / samples);
         return m;

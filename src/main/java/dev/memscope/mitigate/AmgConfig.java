@@ -15,9 +15,11 @@ package dev.memscope.mitigate;
  * </ul>
  * In both, {@code s1} is clamped to {@code [0, s0 - 1]} and {@code s2} to {@code [0, s0 - s1 - 1]} (s0 the guidance
  * scale) so the text direction keeps a weight of at least 1, and the threshold is
- * {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}.
+ * {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}. The deduplication caption follows {@link #dedup()}: the authors'
+ * {@link DedupRule#authors()} by default in both forms, {@link DedupRule#memscope()} on request.
  */
-public record AmgConfig(Form form, double c1, double c2, double c3, boolean recomputeSigma, Gradient gradient) {
+public record AmgConfig(Form form, double c1, double c2, double c3, boolean recomputeSigma, Gradient gradient,
+                        DedupRule dedup) {
     public static final double SD_C1 = 13.0;
     public static final double SD_S1_CAP = 6.5;
     public static final int SD_DEDUP_STEPS = 10;
@@ -32,8 +34,8 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
     public enum Gradient { EPS_CONSTANT, EXACT_JACOBIAN }
 
     public AmgConfig {
-        if (form == null || gradient == null) {
-            throw new IllegalArgumentException("amg: form and gradient must be given");
+        if (form == null || gradient == null || dedup == null) {
+            throw new IllegalArgumentException("amg: form, gradient and dedup rule must be given");
         }
         for (double c : new double[] {c1, c2, c3}) {
             if (!(c >= 0) || !Double.isFinite(c)) {
@@ -43,9 +45,14 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
         }
     }
 
+    /** With the authors' deduplication rule. */
+    public AmgConfig(Form form, double c1, double c2, double c3, boolean recomputeSigma, Gradient gradient) {
+        this(form, c1, c2, c3, recomputeSigma, gradient, DedupRule.authors());
+    }
+
     /**
      * The authors' forms by default: sigma recomputed after despecification and deduplication (sigma2, which drives
-     * the dissimilarity term) and the gradient with eps held constant.
+     * the dissimilarity term), the gradient with eps held constant, the authors' deduplication rule.
      */
     public AmgConfig(Form form, double c1, double c2, double c3) {
         this(form, c1, c2, c3, true, Gradient.EPS_CONSTANT);
@@ -63,18 +70,23 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
 
     /**
      * MemScope's variant before issue 15: one sigma per step (on the sampler's x0) for all three terms, the
-     * gradient through the exact guided Jacobian.
+     * gradient through the exact guided Jacobian, and {@link DedupRule#memscope()} (k = 10, count >= 3, else the
+     * nearest caption).
      */
     public AmgConfig memscopeVariant() {
-        return new AmgConfig(form, c1, c2, c3, false, Gradient.EXACT_JACOBIAN);
+        return new AmgConfig(form, c1, c2, c3, false, Gradient.EXACT_JACOBIAN, DedupRule.memscope());
     }
 
     public AmgConfig withRecomputeSigma(boolean on) {
-        return new AmgConfig(form, c1, c2, c3, on, gradient);
+        return new AmgConfig(form, c1, c2, c3, on, gradient, dedup);
     }
 
     public AmgConfig withGradient(Gradient g) {
-        return new AmgConfig(form, c1, c2, c3, recomputeSigma, g);
+        return new AmgConfig(form, c1, c2, c3, recomputeSigma, g, dedup);
+    }
+
+    public AmgConfig withDedup(DedupRule rule) {
+        return new AmgConfig(form, c1, c2, c3, recomputeSigma, gradient, rule);
     }
 
     /** The trigger threshold {@code lambda(t) = 0.3 + 0.1 exp(-0.005 t)}. */
@@ -122,9 +134,10 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
     /**
      * The CLI's AMG options: {@code form} sd-code (default) or paper; {@code coefficients} "c1,c2,c3" (paper form
      * only, required there: the paper's values are not built in); {@code gradient} eps-constant (authors) or exact;
-     * {@code sigma} sigma2 (authors) or single (MemScope's variant).
+     * {@code sigma} sigma2 (authors) or single (MemScope's variant); {@code dedup} authors or memscope
+     * ({@link DedupRule#parse}).
      */
-    public static AmgConfig parse(String form, String coefficients, String gradient, String sigma) {
+    public static AmgConfig parse(String form, String coefficients, String gradient, String sigma, String dedup) {
         AmgConfig base;
         switch (form == null ? "sd-code" : form.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "sd-code" -> {
@@ -164,13 +177,17 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
             case "single" -> false;
             default -> throw new IllegalArgumentException("--amg-sigma is sigma2 or single, not '" + sigma + "'");
         };
-        return base.withGradient(g).withRecomputeSigma(sigma2);
+        return base.withGradient(g).withRecomputeSigma(sigma2).withDedup(DedupRule.parse(dedup));
     }
 
-    /** One line for reports, e.g. {@code sd-code, sigma2, eps-constant gradient}. */
+    /**
+     * One line for reports, e.g. {@code sd-code, sigma2, eps-constant gradient, dedup authors (k = 1000 capped at N,
+     * count >= 21, no fallback)}.
+     */
     public String describe() {
         String f = form == Form.SD_CODE ? "sd-code" : "paper (c1 = " + c1 + ", c2 = " + c2 + ", c3 = " + c3 + ")";
         return f + ", " + (recomputeSigma ? "sigma2" : "single sigma") + ", "
-                + (gradient == Gradient.EPS_CONSTANT ? "eps-constant" : "exact-Jacobian") + " gradient";
+                + (gradient == Gradient.EPS_CONSTANT ? "eps-constant" : "exact-Jacobian") + " gradient, "
+                + dedup.describe();
     }
 }

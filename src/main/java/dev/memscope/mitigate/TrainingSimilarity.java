@@ -1,6 +1,7 @@
 package dev.memscope.mitigate;
 
 import dev.memscope.kernels.Gemm;
+import java.util.Optional;
 
 /**
  * The lab's stand-in for SSCD similarity: cosine between a predicted x0 and a training image in latent space, the
@@ -62,14 +63,16 @@ final class TrainingSimilarity {
     }
 
     /**
-     * The deduplication caption of row {@code x[xo .. xo + D)}: the most frequent caption among its {@code k} most
-     * similar training images (float64 cosines) when it occurs at least {@code minCount} times, else the caption of
-     * the nearest image {@code nearest}. Ties between equally frequent captions go to the one met first (the more
-     * similar image).
+     * The deduplication caption of row {@code x[xo .. xo + D)} under {@code rule}: the most frequent caption among
+     * its {@code min(k, N)} most similar training images (float64 cosines) when it occurs at least
+     * {@code rule.minCount()} times; else the caption of the nearest image {@code nearest} if the rule falls back,
+     * or empty (no deduplication term). Deterministic ties: images of equal cosine keep their training order (a
+     * stable sort), and among equally frequent captions the one met first, nearest first, wins (the authors'
+     * {@code Counter.most_common} keeps insertion order among equal counts).
      */
-    String dedupCaption(float[] x, int xo, int nearest, int k, int minCount) {
+    Optional<String> dedupCaption(float[] x, int xo, int nearest, DedupRule rule) {
         int n = training.count();
-        int kk = Math.min(k, n);
+        int kk = rule.neighboursFor(n);
         Integer[] order = new Integer[n];
         double[] cos = new double[n];
         for (int i = 0; i < n; i++) {
@@ -89,7 +92,10 @@ final class TrainingSimilarity {
                 bestCount = e.getValue();
             }
         }
-        return bestCount >= minCount ? best : caption(nearest);
+        if (bestCount >= rule.minCount()) {
+            return Optional.of(best);
+        }
+        return rule.fallbackToNearest() ? Optional.of(caption(nearest)) : Optional.empty();
     }
 
     /** Cosine of row {@code x[xo .. xo + D)} with training image {@code image}, in float64. */

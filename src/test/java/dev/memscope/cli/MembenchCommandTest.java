@@ -92,6 +92,35 @@ class MembenchCommandTest {
         assertThat(sail.get("frechet").asDouble()).isEqualTo(none.get("frechet").asDouble());
     }
 
+    /** settings records AMG's deduplication rule: the authors' by default, MemScope's with --amg-dedup memscope. */
+    @Test
+    void amgDedupRuleIsRecordedAndSelectable() throws Exception {
+        CliRun r = CliRun.of(tiny("--quick", "--method", "none").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode settings = new ObjectMapper().readTree(dir.resolve("out").resolve("results.json").toFile())
+                .get("settings");
+        assertThat(settings.get("amg").asText()).endsWith("dedup authors (k = 1000 capped at N, count >= 21, "
+                + "no fallback)");
+        JsonNode dedup = settings.get("amgDedup");
+        assertThat(dedup.get("rule").asText()).isEqualTo("authors");
+        assertThat(dedup.get("neighbours").asInt()).isEqualTo(1000);
+        assertThat(dedup.get("minCount").asInt()).isEqualTo(21);
+        assertThat(dedup.get("fallback").asText()).isEqualTo("none");
+
+        r = CliRun.of(tiny("--quick", "--method", "none", "--amg-dedup", "memscope").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        dedup = new ObjectMapper().readTree(dir.resolve("out").resolve("results.json").toFile())
+                .get("settings").get("amgDedup");
+        assertThat(dedup.get("rule").asText()).isEqualTo("memscope");
+        assertThat(dedup.get("neighbours").asInt()).isEqualTo(10);
+        assertThat(dedup.get("minCount").asInt()).isEqualTo(3);
+        assertThat(dedup.get("fallback").asText()).isEqualTo("nearest caption");
+
+        r = CliRun.of(tiny("--quick", "--method", "none", "--amg-dedup", "nearest").toArray(String[]::new));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--amg-dedup is authors or memscope, not 'nearest'");
+    }
+
     @Test
     void renByNameIsRefusedOnTheLab() throws Exception {
         CliRun r = CliRun.of(tiny("--method", "none,ren").toArray(String[]::new));

@@ -125,12 +125,15 @@ class AdaptiveMemorizationGuidanceTest {
     }
 
     /**
-     * The authors' form (sigma2, eps held constant) on the same prompts and seeds, as measured at commit: it pulls
-     * three of the four samples far from their images (own cosine 0.73, 0.71, 0.87 against 0.999 without
-     * mitigation; MemScope's variant: 0.99) and leaves the third where it was (0.99934 vs 0.99922).
+     * The authors' form (sigma2, eps held constant, the authors' deduplication rule) on the same prompts and seeds,
+     * as measured at commit: the lab's captions are unique, so the rule never finds a caption (no negative pass),
+     * and all four samples end far from their images (own cosine 0.162, 0.434, 0.077, 0.804 against 0.999 without
+     * mitigation; MemScope's variant: 0.99). With MemScope's deduplication rule (the nearest caption, here the
+     * prompt's own) the same form pulled three of the four (0.73, 0.71, 0.87) and left the third where it was
+     * (0.99934 vs 0.99922); that is pinned too, so a change in either path shows.
      */
     @Test
-    void authorsFormMovesMostMemorizedSamplesFarAndMissesOne() {
+    void authorsFormMovesMemorizedSamplesFarAndWithMemscopesDedupMissesOne() {
         List<String> mem = MitigationWorlds.captions(world, LabWorld.Kind.MEMORIZED);
         int[] own = world.indicesOf(LabWorld.Kind.MEMORIZED);
         String[] prompts = mem.toArray(String[]::new);
@@ -139,11 +142,22 @@ class AdaptiveMemorizationGuidanceTest {
         AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx);
         assertThat(amg.config().recomputeSigma()).isTrue();
         assertThat(amg.config().gradient()).isEqualTo(AmgConfig.Gradient.EPS_CONSTANT);
+        assertThat(amg.config().dedup()).isEqualTo(DedupRule.authors());
         double[] guided = ownSimilarity(amg, prompts, seeds, xT, own);
-        assertThat(Arrays.stream(guided).filter(c -> c < 0.9).count()).isEqualTo(3);
-        assertThat(guided[2]).isGreaterThan(0.999);
-        assertThat(Arrays.stream(guided).average().orElseThrow()).isLessThan(0.85);
+        assertThat(Arrays.stream(guided).max().orElseThrow()).isLessThan(0.9);
+        assertThat(Arrays.stream(guided).average().orElseThrow()).isLessThan(0.5);
+        assertThat(amg.statistics().get("extra_forward_passes_per_sample")).isEqualTo(0.0);
+        assertThat(amg.statistics().get("dedup_steps_without_caption_per_sample")).isGreaterThan(0.0);
         assertThat(amg.statistics().get("jvps_per_sample")).isEqualTo(0.0);
+
+        AdaptiveMemorizationGuidance ms = new AdaptiveMemorizationGuidance(ctx,
+                AmgConfig.sdCode().withDedup(DedupRule.memscope()));
+        double[] old = ownSimilarity(ms, prompts, seeds, xT, own);
+        assertThat(Arrays.stream(old).filter(c -> c < 0.9).count()).isEqualTo(3);
+        assertThat(old[2]).isGreaterThan(0.999);
+        assertThat(Arrays.stream(old).average().orElseThrow()).isLessThan(0.85);
+        assertThat(ms.statistics().get("extra_forward_passes_per_sample")).isGreaterThan(0.0);
+        assertThat(ms.statistics().get("dedup_steps_without_caption_per_sample")).isEqualTo(0.0);
     }
 
     /**
@@ -151,7 +165,9 @@ class AdaptiveMemorizationGuidanceTest {
      * (independent of the hook: {@link MixtureEpsReference} eps, its own cosines and nearest search): sigma1 on the
      * sampler's x0 gives s1 (and s2), the despecified/deduplicated eps gives x0_2, sigma2 = max cos(x0_2, m) gives
      * c3 = 100 (sigma2 - 0.3) exp((1000 - t)/170) and the gradient grad_{x0} cos(x0_2, m) / sqrt(abar).
-     * The hook runs on float32 eps; tolerance 1e-3 max|eps| + 1e-4 on the output, 1e-4 on sigma2.
+     * The hook runs on float32 eps; tolerance 1e-3 max|eps| + 1e-4 on the output, 1e-4 on sigma2. Both samples
+     * have sigma1 >= 0.5, where s1 reaches its cap 6.5 and leaves s2 no room, so the deduplication rule plays no
+     * part here ({@link #aSampleWithoutDedupCaptionGetsNoDedupTermInAMixedBatch} covers it).
      */
     @ParameterizedTest
     @ValueSource(ints = {801, 501})
@@ -332,7 +348,10 @@ class AdaptiveMemorizationGuidanceTest {
             mixed[j] = (float) (0.45 * m[j] / Math.sqrt(mm) + Math.sqrt(1 - 0.45 * 0.45) * orth[j] / Math.sqrt(on));
         }
         TensorF32 copy = new TensorF32(shape, mixed);
-        for (AmgConfig cfg : new AmgConfig[] {AmgConfig.sdCode(), AmgConfig.paper(5, 5, 5)}) {
+        // MemScope's rule (nearest caption as fallback) so every due step has a negative prompt; the authors' rule
+        // finds no caption among the lab's unique ones and spends no pass (checked after the loop)
+        for (AmgConfig cfg : new AmgConfig[] {AmgConfig.sdCode().withDedup(DedupRule.memscope()),
+            AmgConfig.paper(5, 5, 5).withDedup(DedupRule.memscope())}) {
             AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(ctx, cfg);
             AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) amg.plan(
                     new String[] {prompt}, new long[] {1}, xt).hook();
@@ -356,7 +375,131 @@ class AdaptiveMemorizationGuidanceTest {
             // the authors' gradient holds eps constant: no Jacobian-vector products
             assertThat(hook.jvps).isEqualTo(0);
         }
+        AdaptiveMemorizationGuidance authors = new AdaptiveMemorizationGuidance(ctx, AmgConfig.sdCode());
+        AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) authors.plan(
+                new String[] {prompt}, new long[] {1}, xt).hook();
+        for (int step = 0; step < 14; step++) {
+            hook.onStep(step, 501, 0.3, xt, epsU, epsC, step == 0 ? copy : far, TensorF32.zeros(shape));
+        }
+        assertThat(hook.negativePasses).isZero();
+        assertThat(hook.dedupWithoutCaption).isEqualTo(11);
+        assertThat(authors.statistics().get("dedup_steps_without_caption_per_sample")).isEqualTo(11.0);
         assertThat(d).isEqualTo(256);
+    }
+
+    /**
+     * A batch where one sample has a deduplication caption and the other none (rule k = 4, count >= 3, no
+     * fallback; the training set is the world's means plus three near-copies of memorized image A captioned "dup"):
+     * sample 0 sits at cosine 0.45 to A (its 4 nearest: A and the copies), sample 1 at 0.45 to memorized image B
+     * (unique captions). Paper form c1 = c3 = 5, one step at t = 501. Sample 1's output must equal a run with
+     * c2 = 0 (no deduplication at all) and cost no negative pass; sample 0's must equal the run whose rule falls
+     * back (same caption "dup"), and differ from c2 = 0.
+     */
+    @Test
+    void aSampleWithoutDedupCaptionGetsNoDedupTermInAMixedBatch() {
+        int d = world.dim();
+        int[] mem = world.indicesOf(LabWorld.Kind.MEMORIZED);
+        int a = mem[0];
+        int b = mem[1];
+        int n = world.components();
+        float[] images = Arrays.copyOf(world.mu(), (n + 3) * d);
+        List<String> captions = new java.util.ArrayList<>(world.captions());
+        Random r = new Random(41);
+        for (int c = 0; c < 3; c++) {
+            for (int j = 0; j < d; j++) {
+                images[(n + c) * d + j] = (float) (world.mu()[a * d + j] * (1 + 1e-3 * r.nextGaussian()));
+            }
+            captions.add("dup");
+        }
+        MitigationContext dctx = new MitigationContext(ctx.model(), ctx.kernels(),
+                new TrainingImages(images, d, captions), ctx.vocabulary(), S0, 50);
+        Shape shape = new Shape(2, world.channels(), world.height(), world.width());
+        TensorF32 xt = TensorF32.gaussian(shape, 43);
+        String[] prompts = {world.captions().get(a), world.captions().get(b)};
+        Condition[] conds = {ctx.model().condition(prompts[0]), ctx.model().condition(prompts[1])};
+        TensorF32 epsU = TensorF32.zeros(shape);
+        TensorF32 epsC = TensorF32.zeros(shape);
+        ctx.model().predict(xt, 501, new Condition[] {Condition.NULL, Condition.NULL}, epsU);
+        ctx.model().predict(xt, 501, conds, epsC);
+        float[] x0 = new float[2 * d];
+        int[] targets = {a, b};
+        for (int s = 0; s < 2; s++) {
+            float[] row = atCosine(world.mean(targets[s]), TensorF32.gaussian(
+                    new Shape(1, world.channels(), world.height(), world.width()), 44 + s).data(), 0.45);
+            System.arraycopy(row, 0, x0, s * d, d);
+        }
+        DedupRule none = new DedupRule(4, 3, false);
+        AdaptiveMemorizationGuidance.Hook withRule = step(dctx, AmgConfig.paper(5, 5, 5).withDedup(none), prompts,
+                xt, epsU, epsC, x0);
+        AdaptiveMemorizationGuidance.Hook noDedup = step(dctx, AmgConfig.paper(5, 0, 5).withDedup(none), prompts,
+                xt, epsU, epsC, x0);
+        AdaptiveMemorizationGuidance.Hook fallback = step(dctx, AmgConfig.paper(5, 5, 5)
+                .withDedup(new DedupRule(4, 3, true)), prompts, xt, epsU, epsC, x0);
+        for (int s = 0; s < 2; s++) {
+            assertThat(withRule.lastSigma[s]).as("sample %d triggers with room for s2", s)
+                    .isBetween(AmgConfig.lambda(501), 0.5);
+        }
+        assertThat(withRule.negativePasses).as("one negative pass: sample 0 only").isEqualTo(1);
+        assertThat(withRule.dedupWithoutCaption).isEqualTo(1);
+        assertThat(noDedup.negativePasses).isZero();
+        assertThat(fallback.negativePasses).isEqualTo(2);
+        float[] o = outs.get(0);
+        float[] o0 = outs.get(1);
+        float[] of = outs.get(2);
+        double max = 0;
+        for (float v : o) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double tol = 1e-6 * max;
+        assertThat(maxDiff(o, o0, d)).as("sample 1 equals no deduplication").isLessThanOrEqualTo(tol);
+        assertThat(maxDiff(o, of, 0)).as("sample 0 equals the fallback rule's (same caption)")
+                .isLessThanOrEqualTo(tol);
+        assertThat(maxDiff(o, o0, 0)).as("sample 0 is deduplicated").isGreaterThan(1e-3 * max);
+        assertThat(maxDiff(of, o0, d)).as("with a fallback sample 1 would be").isGreaterThan(1e-3 * max);
+    }
+
+    /** The outputs of {@link #step}, in call order. */
+    private final List<float[]> outs = new java.util.ArrayList<>();
+
+    private AdaptiveMemorizationGuidance.Hook step(MitigationContext c, AmgConfig cfg, String[] prompts,
+                                                   TensorF32 xt, TensorF32 epsU, TensorF32 epsC, float[] x0) {
+        AdaptiveMemorizationGuidance amg = new AdaptiveMemorizationGuidance(c, cfg);
+        AdaptiveMemorizationGuidance.Hook hook = (AdaptiveMemorizationGuidance.Hook) amg.plan(prompts,
+                new long[] {1, 2}, xt).hook();
+        TensorF32 out = TensorF32.zeros(xt.shape());
+        hook.onStep(0, 501, 0.3, xt, epsU, epsC, new TensorF32(xt.shape(), x0.clone()), out);
+        outs.add(out.data());
+        return hook;
+    }
+
+    /** max |u - v| over one sample's D elements starting at {@code from}. */
+    private double maxDiff(float[] u, float[] v, int from) {
+        double m = 0;
+        for (int j = from; j < from + world.dim(); j++) {
+            m = Math.max(m, Math.abs(u[j] - v[j]));
+        }
+        return m;
+    }
+
+    /** A unit vector at cosine {@code c} to {@code m}: m's direction plus the part of {@code noise} orthogonal to m. */
+    private static float[] atCosine(float[] m, float[] noise, double c) {
+        double mm = 0;
+        double mf = 0;
+        for (int j = 0; j < m.length; j++) {
+            mm += (double) m[j] * m[j];
+            mf += (double) m[j] * noise[j];
+        }
+        double[] orth = new double[m.length];
+        double on = 0;
+        for (int j = 0; j < m.length; j++) {
+            orth[j] = noise[j] - mf / mm * m[j];
+            on += orth[j] * orth[j];
+        }
+        float[] out = new float[m.length];
+        for (int j = 0; j < m.length; j++) {
+            out[j] = (float) (c * m[j] / Math.sqrt(mm) + Math.sqrt(1 - c * c) * orth[j] / Math.sqrt(on));
+        }
+        return out;
     }
 
     @Test

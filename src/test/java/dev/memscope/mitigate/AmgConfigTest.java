@@ -79,24 +79,45 @@ class AmgConfigTest {
 
     @Test
     void cliOptionsSelectTheFormGradientAndSigma() {
-        AmgConfig d = AmgConfig.parse(null, null, null, null);
+        AmgConfig d = AmgConfig.parse(null, null, null, null, null);
         org.assertj.core.api.Assertions.assertThat(d).isEqualTo(AmgConfig.sdCode());
         org.assertj.core.api.Assertions.assertThat(d.recomputeSigma()).isTrue();
         org.assertj.core.api.Assertions.assertThat(d.gradient()).isEqualTo(AmgConfig.Gradient.EPS_CONSTANT);
-        AmgConfig p = AmgConfig.parse("paper", "5, 4,3", "exact", "single");
+        AmgConfig p = AmgConfig.parse("paper", "5, 4,3", "exact", "single", null);
         org.assertj.core.api.Assertions.assertThat(p).isEqualTo(new AmgConfig(AmgConfig.Form.PAPER, 5, 4, 3, false,
                 AmgConfig.Gradient.EXACT_JACOBIAN));
         org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().memscopeVariant())
-                .isEqualTo(AmgConfig.parse("sd-code", null, "exact", "single"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", null, null, null))
+                .isEqualTo(AmgConfig.parse("sd-code", null, "exact", "single", "memscope"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", null, null, null, null))
                 .hasMessageContaining("needs --amg-coefficients");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd-code", "1,2,3", null, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd-code", "1,2,3", null, null, null))
                 .hasMessageContaining("applies to --amg-form paper");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", "1,x,3", null, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", "1,x,3", null, null, null))
                 .hasMessageContaining("not three numbers");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd", null, null, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd", null, null, null, null))
                 .hasMessageContaining("sd-code or paper");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse(null, null, "jacobian", null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse(null, null, "jacobian", null, null))
                 .hasMessageContaining("eps-constant or exact");
+    }
+
+    @Test
+    void dedupRuleIsTheAuthorsByDefaultInBothFormsAndMemscopeOnRequest() {
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().dedup()).isEqualTo(DedupRule.authors());
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.paper(1, 2, 3).dedup()).isEqualTo(DedupRule.authors());
+        org.assertj.core.api.Assertions.assertThat(DedupRule.authors())
+                .isEqualTo(new DedupRule(1000, 21, false));
+        org.assertj.core.api.Assertions.assertThat(DedupRule.memscope()).isEqualTo(new DedupRule(10, 3, true));
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.parse(null, null, null, null, "memscope").dedup())
+                .isEqualTo(DedupRule.memscope());
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.parse("paper", "1,2,3", null, null, " Authors ")
+                .dedup()).isEqualTo(DedupRule.authors());
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().describe())
+                .endsWith("dedup authors (k = 1000 capped at N, count >= 21, no fallback)");
+        org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().memscopeVariant().describe())
+                .endsWith("dedup memscope (k = 10 capped at N, count >= 3, else nearest caption)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse(null, null, null, null, "laion"))
+                .hasMessage("--amg-dedup is authors or memscope, not 'laion'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DedupRule(0, 3, true))
+                .hasMessageContaining("k = 0");
     }
 }
