@@ -128,7 +128,13 @@ public final class MemBenchRun {
                 exact.drawComponent(k, seed(TRAINING, k, 0), images, k * d);
             }
         }
-        return new TrainingImages(images, d, w.captions());
+        int[] copies = new int[w.components()];
+        double[] counts = w.counts();
+        for (int k = 0; k < copies.length; k++) {
+            // a memorized component is one image seen counts[k] times; any other, one drawn image seen once
+            copies[k] = w.kind(k) == LabWorld.Kind.MEMORIZED ? (int) Math.max(1, Math.round(counts[k])) : 1;
+        }
+        return new TrainingImages(images, d, w.captions(), copies, w.captions().stream().map(List::of).toList());
     }
 
     /** The context every mitigation is built with: the world's means and captions, all caption words. */

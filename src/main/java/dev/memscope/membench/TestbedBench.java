@@ -99,7 +99,7 @@ public final class TestbedBench {
         this.images = images;
         this.metrics = metrics;
         this.tau = tau;
-        this.training = new TrainingImages(images.training(), d, images.trainCaptions());
+        this.training = images.trainingImages();
         LinkedHashSet<String> vocab = new LinkedHashSet<>();
         for (String c : images.trainCaptions()) {
             vocab.addAll(Arrays.asList(c.strip().split("\\s+")));

@@ -16,11 +16,13 @@ import java.util.Map;
  *   {@code scripts/txt2img.py}, {@code cond_fn}) queries the 1,000 nearest LAION-5B images and uses their most common
  *   caption only if it occurs more than 20 times, with no fallback. Scaling k by training-set size is not usable
  *   here (1,000 x N / 5.85e9 is below one image for N of 10^3..10^4), so k stays 1,000 and is capped at the
- *   training set's size N ({@link #neighboursFor}); the count 21 is kept as is.</li>
+ *   training set's size N ({@link #neighboursFor}); the count 21 is kept as is. Like LAION's index, the training
+ *   set counts every copy of a duplicated image as an entry (a caption duplicated 149 times fills 149 of the
+ *   1,000 neighbours), so the rule fires for images duplicated more than 20 times under one caption.</li>
  * <li>{@link #memscope()}: MemScope's earlier rule, k = 10, count >= 3, else the nearest image's caption.</li>
  * </ul>
  */
-public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest) {
+public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest, boolean countsCopies) {
     public static final int AUTHORS_NEIGHBOURS = 1000;
     /** The authors' {@code count.most_common()[0][1] > 20}. */
     public static final int AUTHORS_MIN_COUNT = 21;
@@ -34,9 +36,17 @@ public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest)
         }
     }
 
-    /** The authors' rule: k = 1,000 (capped at N), count >= 21, no fallback. */
+    /** A rule over unique training images (each image one neighbour, whatever its copy count). */
+    public DedupRule(int neighbours, int minCount, boolean fallbackToNearest) {
+        this(neighbours, minCount, fallbackToNearest, false);
+    }
+
+    /**
+     * The authors' rule: k = 1,000 (capped at N), count >= 21, no fallback, over the training set with every copy
+     * of a duplicated image counted (LAION's index holds each copy as its own entry; {@link TrainingImages#copies}).
+     */
     public static DedupRule authors() {
-        return new DedupRule(AUTHORS_NEIGHBOURS, AUTHORS_MIN_COUNT, false);
+        return new DedupRule(AUTHORS_NEIGHBOURS, AUTHORS_MIN_COUNT, false, true);
     }
 
     /** MemScope's earlier rule: k = 10, count >= 3, else the nearest image's caption. */
@@ -44,7 +54,7 @@ public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest)
         return new DedupRule(MEMSCOPE_NEIGHBOURS, MEMSCOPE_MIN_COUNT, true);
     }
 
-    /** The neighbours actually searched in a training set of {@code trainingSize} images: k capped at N. */
+    /** The neighbours actually searched in a training set of {@code trainingSize} entries: k capped at N. */
     public int neighboursFor(int trainingSize) {
         return Math.min(neighbours, trainingSize);
     }
@@ -66,7 +76,8 @@ public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest)
     /** One line, e.g. {@code dedup authors (k = 1000 capped at N, count >= 21, no fallback)}. */
     public String describe() {
         return "dedup " + label() + " (k = " + neighbours + " capped at N, count >= " + minCount + ", "
-                + (fallbackToNearest ? "else nearest caption" : "no fallback") + ")";
+                + (fallbackToNearest ? "else nearest caption" : "no fallback")
+                + (countsCopies ? ", every copy counted" : ", unique images") + ")";
     }
 
     /** For results.json: rule, k, minCount, fallback. */
@@ -77,6 +88,7 @@ public record DedupRule(int neighbours, int minCount, boolean fallbackToNearest)
         m.put("neighboursCappedAtTrainingSize", true);
         m.put("minCount", minCount);
         m.put("fallback", fallbackToNearest ? "nearest caption" : "none");
+        m.put("countsCopies", countsCopies);
         return m;
     }
 }

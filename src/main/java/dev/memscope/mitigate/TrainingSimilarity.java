@@ -1,6 +1,7 @@
 package dev.memscope.mitigate;
 
 import dev.memscope.kernels.Gemm;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,15 +65,18 @@ final class TrainingSimilarity {
 
     /**
      * The deduplication caption of row {@code x[xo .. xo + D)} under {@code rule}: the most frequent caption among
-     * its {@code min(k, N)} most similar training images (float64 cosines) when it occurs at least
-     * {@code rule.minCount()} times; else the caption of the nearest image {@code nearest} if the rule falls back,
-     * or empty (no deduplication term). Deterministic ties: images of equal cosine keep their training order (a
-     * stable sort), and among equally frequent captions the one met first, nearest first, wins (the authors'
-     * {@code Counter.most_common} keeps insertion order among equal counts).
+     * its {@code k} most similar training entries (float64 cosines) when it occurs at least {@code rule.minCount()}
+     * times; else the caption of the nearest image {@code nearest} if the rule falls back, or empty (no
+     * deduplication term). With {@code rule.countsCopies()} an entry is one copy (an image duplicated c times gives
+     * c neighbours of equal similarity, their captions cycling as in training) and k is capped at the number of
+     * copies; otherwise an entry is one unique image under its first caption. Deterministic ties: images of equal
+     * cosine keep their training order (a stable sort), and among equally frequent captions the one met first,
+     * nearest first, wins (the authors' {@code Counter.most_common} keeps insertion order among equal counts).
      */
     Optional<String> dedupCaption(float[] x, int xo, int nearest, DedupRule rule) {
         int n = training.count();
-        int kk = rule.neighboursFor(n);
+        boolean copies = rule.countsCopies();
+        long kk = copies ? Math.min(rule.neighbours(), training.totalCopies()) : rule.neighboursFor(n);
         Integer[] order = new Integer[n];
         double[] cos = new double[n];
         for (int i = 0; i < n; i++) {
@@ -80,12 +84,25 @@ final class TrainingSimilarity {
             cos[i] = cosine(x, xo, i);
         }
         java.util.Arrays.sort(order, (a, b) -> Double.compare(cos[b], cos[a]));
-        java.util.LinkedHashMap<String, Integer> counts = new java.util.LinkedHashMap<>();
-        for (int r = 0; r < kk; r++) {
-            counts.merge(caption(order[r]), 1, Integer::sum);
+        java.util.LinkedHashMap<String, Long> counts = new java.util.LinkedHashMap<>();
+        long seen = 0;
+        for (int r = 0; r < n && seen < kk; r++) {
+            int image = order[r];
+            if (!copies) {
+                counts.merge(caption(image), 1L, Long::sum);
+                seen++;
+                continue;
+            }
+            long take = Math.min(training.copiesOf(image), kk - seen);
+            List<String> cycle = training.captionCycles().get(image);
+            int len = cycle.size();
+            for (int j = 0; j < len && j < take; j++) {
+                counts.merge(cycle.get(j), take / len + (j < take % len ? 1 : 0), Long::sum);
+            }
+            seen += take;
         }
         String best = null;
-        int bestCount = 0;
+        long bestCount = 0;
         for (var e : counts.entrySet()) {
             if (e.getValue() > bestCount) {
                 best = e.getKey();

@@ -24,9 +24,12 @@ import javax.imageio.ImageIO;
  * @param heldoutItem   per held-out image, its item id
  * @param heldoutCaptions per held-out image, its caption
  * @param side          the tile side H = W
+ * @param trainCopies   per training image, how many times it was in the training data ({@code copies} column)
+ * @param trainCaptionCycles per training image, every caption its copies carried, in turn
  */
 public record TestbedImages(float[] training, List<String> trainCaptions, int[] trainItem, float[] heldout,
-                            int[] heldoutItem, List<String> heldoutCaptions, int side) {
+                            int[] heldoutItem, List<String> heldoutCaptions, int side, int[] trainCopies,
+                            List<List<String>> trainCaptionCycles) {
     public static final String DIR = "images";
     static final int COLUMNS = 100;
     static final List<String> HEADER = List.of("file", "index", "kind", "item", "role", "copies", "captions");
@@ -37,6 +40,12 @@ public record TestbedImages(float[] training, List<String> trainCaptions, int[] 
 
     public int trainingCount() {
         return trainItem.length;
+    }
+
+    /** AMG's training set: the unique images, first captions, copy counts and caption cycles. */
+    public dev.memscope.mitigate.TrainingImages trainingImages() {
+        return new dev.memscope.mitigate.TrainingImages(training, dim(), trainCaptions, trainCopies,
+                trainCaptionCycles);
     }
 
     /** Index into {@link #training} of each trained item's image, by item id. */
@@ -66,6 +75,8 @@ public record TestbedImages(float[] training, List<String> trainCaptions, int[] 
         List<float[]> train = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         List<Integer> trainItems = new ArrayList<>();
+        List<Integer> copies = new ArrayList<>();
+        List<List<String>> cycles = new ArrayList<>();
         List<float[]> held = new ArrayList<>();
         List<Integer> heldItems = new ArrayList<>();
         List<String> heldCaptions = new ArrayList<>();
@@ -81,12 +92,14 @@ public record TestbedImages(float[] training, List<String> trainCaptions, int[] 
             }
             int index;
             int item;
+            int copyCount;
             try {
                 index = Integer.parseInt(f.get(1));
                 item = Integer.parseInt(f.get(3));
+                copyCount = Integer.parseInt(f.get(5));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(at + "index and item must be integers, got '" + f.get(1) + "', '"
-                        + f.get(3) + "'");
+                throw new IllegalArgumentException(at + "index, item and copies must be integers, got '" + f.get(1)
+                        + "', '" + f.get(3) + "', '" + f.get(5) + "'");
             }
             boolean training = file.equals("training.png");
             int expected = training ? train.size() : held.size();
@@ -104,11 +117,17 @@ public record TestbedImages(float[] training, List<String> trainCaptions, int[] 
                 sheets.put(file, sheet);
             }
             float[] img = tile(sheet, index, side, dir.resolve(file));
-            String caption = f.get(6).split(" \\| ")[0];
+            List<String> all = List.of(f.get(6).split(" \\| "));
+            String caption = all.get(0);
             if (training) {
+                if (copyCount < 1) {
+                    throw new IllegalArgumentException(at + "a training image has copies >= 1, got " + copyCount);
+                }
                 train.add(img);
                 captions.add(caption);
                 trainItems.add(item);
+                copies.add(copyCount);
+                cycles.add(all);
             } else {
                 held.add(img);
                 heldItems.add(item);
@@ -121,7 +140,8 @@ public record TestbedImages(float[] training, List<String> trainCaptions, int[] 
         }
         return new TestbedImages(flatten(train), List.copyOf(captions),
                 trainItems.stream().mapToInt(Integer::intValue).toArray(), flatten(held),
-                heldItems.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(heldCaptions), side);
+                heldItems.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(heldCaptions), side,
+                copies.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(cycles));
     }
 
     private static float[] tile(BufferedImage sheet, int index, int side, Path file) {

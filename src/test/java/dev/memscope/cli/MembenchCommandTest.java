@@ -100,7 +100,7 @@ class MembenchCommandTest {
         JsonNode settings = new ObjectMapper().readTree(dir.resolve("out").resolve("results.json").toFile())
                 .get("settings");
         assertThat(settings.get("amg").asText()).endsWith("dedup authors (k = 1000 capped at N, count >= 21, "
-                + "no fallback)");
+                + "no fallback, every copy counted)");
         JsonNode dedup = settings.get("amgDedup");
         assertThat(dedup.get("rule").asText()).isEqualTo("authors");
         assertThat(dedup.get("neighbours").asInt()).isEqualTo(1000);

@@ -105,16 +105,16 @@ class AmgConfigTest {
         org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().dedup()).isEqualTo(DedupRule.authors());
         org.assertj.core.api.Assertions.assertThat(AmgConfig.paper(1, 2, 3).dedup()).isEqualTo(DedupRule.authors());
         org.assertj.core.api.Assertions.assertThat(DedupRule.authors())
-                .isEqualTo(new DedupRule(1000, 21, false));
+                .isEqualTo(new DedupRule(1000, 21, false, true));
         org.assertj.core.api.Assertions.assertThat(DedupRule.memscope()).isEqualTo(new DedupRule(10, 3, true));
         org.assertj.core.api.Assertions.assertThat(AmgConfig.parse(null, null, null, null, "memscope").dedup())
                 .isEqualTo(DedupRule.memscope());
         org.assertj.core.api.Assertions.assertThat(AmgConfig.parse("paper", "1,2,3", null, null, " Authors ")
                 .dedup()).isEqualTo(DedupRule.authors());
         org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().describe())
-                .endsWith("dedup authors (k = 1000 capped at N, count >= 21, no fallback)");
+                .endsWith("dedup authors (k = 1000 capped at N, count >= 21, no fallback, every copy counted)");
         org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().memscopeVariant().describe())
-                .endsWith("dedup memscope (k = 10 capped at N, count >= 3, else nearest caption)");
+                .endsWith("dedup memscope (k = 10 capped at N, count >= 3, else nearest caption, unique images)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse(null, null, null, null, "laion"))
                 .hasMessage("--amg-dedup is authors or memscope, not 'laion'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DedupRule(0, 3, true))

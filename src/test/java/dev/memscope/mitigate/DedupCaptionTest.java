@@ -115,4 +115,46 @@ class DedupCaptionTest {
         assertThat(tie.dedupCaption(X, 0, 0, new DedupRule(2, 1, false))).contains("first");
         assertThat(tie.dedupCaption(X, 0, 0, new DedupRule(3, 2, false))).isEqualTo(Optional.empty());
     }
+
+    /**
+     * The authors' rule counts every copy, as LAION's index holds each: one unique image seen 21 times fills 21
+     * neighbours; the unique-image rule of the same k and count sees it once.
+     */
+    @Test
+    void authorsRuleCountsEveryCopyOfADuplicatedImage() {
+        assertThat(withCopies(21, List.of("dup")).dedupCaption(X, 0, 0, DedupRule.authors())).contains("dup");
+        assertThat(withCopies(20, List.of("dup")).dedupCaption(X, 0, 0, DedupRule.authors())).isEmpty();
+        assertThat(withCopies(21, List.of("dup")).dedupCaption(X, 0, 0, new DedupRule(1000, 21, false)))
+                .as("unique images: the 21 copies are one neighbour").isEmpty();
+    }
+
+    /** Copies cycle through an item's captions as in training: 62 copies of 3 captions are 21, 21 and 20. */
+    @Test
+    void copiesCycleThroughTheItemsCaptions() {
+        assertThat(withCopies(62, List.of("p", "q", "r")).dedupCaption(X, 0, 0, DedupRule.authors()))
+                .as("p and q 21 each: the first met wins").contains("p");
+        assertThat(withCopies(60, List.of("p", "q", "r")).dedupCaption(X, 0, 0, DedupRule.authors()))
+                .as("20 each").isEmpty();
+    }
+
+    /** k counts copies: a nearer image's 990 copies leave room for only 10 of the duplicated one's. */
+    @Test
+    void copiesUseUpTheThousandNeighbours() {
+        float[] m = {1, 0.01f, 0, 0, 1, 0.02f, 0, 0};
+        TrainingImages t = new TrainingImages(m, 4, List.of("near", "dup"), new int[] {990, 300},
+                List.of(List.of("near"), List.of("dup")));
+        assertThat(new TrainingSimilarity(t, new VectorGemm(1)).dedupCaption(X, 0, 0, DedupRule.authors()))
+                .contains("near");
+        TrainingImages fewer = new TrainingImages(m, 4, List.of("near", "dup"), new int[] {20, 300},
+                List.of(List.of("near"), List.of("dup")));
+        assertThat(new TrainingSimilarity(fewer, new VectorGemm(1)).dedupCaption(X, 0, 0, DedupRule.authors()))
+                .as("20 of near, then 300 of dup").contains("dup");
+    }
+
+    /** One image (x itself) with {@code copies} copies cycling through {@code cycle}, plus one far image. */
+    private static TrainingSimilarity withCopies(int copies, List<String> cycle) {
+        float[] m = {1, 0, 0, 0, 0, 1, 0, 0};
+        return new TrainingSimilarity(new TrainingImages(m, 4, List.of(cycle.get(0), "far"), new int[] {copies, 1},
+                List.of(cycle, List.of("far"))), new VectorGemm(1));
+    }
 }

@@ -46,7 +46,8 @@ class VariantCopyFilterTest {
         System.arraycopy(ITEM8, 0, training, 12, 12);
         System.arraycopy(CONCEPT, 0, training, 24, 12);
         TestbedImages images = new TestbedImages(training, List.of("old item seven", "old item eight", "a concept"),
-                new int[] {7, 8, -1}, ITEM7.clone(), new int[] {9}, List.of("held"), 2);
+                new int[] {7, 8, -1}, ITEM7.clone(), new int[] {9}, List.of("held"), 2, new int[] {1, 1, 1},
+                List.of(List.of("old item seven"), List.of("old item eight"), List.of("a concept")));
         return CopyJudge.of(images, TAU);
     }
 

@@ -74,7 +74,7 @@ public class TestbedMitigationBench {
             vocabulary.addAll(Arrays.asList(c.strip().split("\\s+")));
         }
         ctx = new MitigationContext(model, kernels,
-                new TrainingImages(images.training(), images.dim(), images.trainCaptions()),
+                images.trainingImages(),
                 List.copyOf(vocabulary), DdimSampler.DEFAULT_GUIDANCE, DdimSampler.DEFAULT_STEPS);
         seeds = new long[IMAGES];
         for (int i = 0; i < IMAGES; i++) {
