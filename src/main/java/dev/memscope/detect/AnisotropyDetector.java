@@ -87,31 +87,41 @@ public final class AnisotropyDetector implements Detector {
         return DetectorNeeds.pureNoise(settings.images(), T_MAGNITUDE, T_ALIGNMENT);
     }
 
+    /** Scored alone, or on a recording: [u; c] at both timesteps for each of the prompt's images. */
     @Override
     public DetectorCost cost() {
         return new DetectorCost(0, settings.images(), 4L * settings.images());
     }
 
+    /**
+     * On shared noise the unconditional outputs are the same for every prompt (same x_T, same empty condition,
+     * same timestep), so a call evaluates them once per image: 2 passes per prompt and image, plus 2 per image.
+     */
+    @Override
+    public DetectorCost cost(Denoiser model) {
+        return model.recording().isPresent() ? cost()
+                : new DetectorCost(0, settings.images(), 2L * settings.images(), 2L * settings.images());
+    }
+
     /** N and A per item (prompt-major, image-minor), N already scaled as the preset says: {N[], A[]}. */
     double[][] terms(List<String> prompts, DetectionContext ctx) {
+        return terms(prompts, ctx, true);
+    }
+
+    /** {@code shareUnconditional}: evaluate the unconditional outputs once per image where the noise is shared. */
+    double[][] terms(List<String> prompts, DetectionContext ctx, boolean shareUnconditional) {
         Denoiser model = ctx.model();
         AnisotropyPreset preset = settings.presetFor(model.predictionType());
         AnisotropyPreset.Space space = settings.spaceFor(model.predictionType());
         SharedNoise noise = new SharedNoise(model, prompts, settings.images(), settings.seed());
         int n = noise.x.batch();
         TensorF32 both = BatchedEps.twice(noise.x);
-        var conds = BatchedEps.nullThen(noise.conditions);
         float[] nf = new float[n];
         float[] af = new float[n];
-        // both timesteps on the same latents in one batch: [u; c] at t = 981, then [u; c] at t = 41
-        int[] ts = new int[4 * n];
-        Arrays.fill(ts, 0, 2 * n, T_MAGNITUDE);
-        Arrays.fill(ts, 2 * n, 4 * n, T_ALIGNMENT);
-        Condition[] conds4 = Arrays.copyOf(conds, 4 * n);
-        System.arraycopy(conds, 0, conds4, 2 * n, 2 * n);
-        TensorF32 outs = BatchedEps.rawAt(ctx, model, BatchedEps.twice(both), ts, conds4);
-        TensorF32 hiOut = outs.slice(0, 2 * n);
-        TensorF32 loOut = outs.slice(2 * n, 4 * n);
+        TensorF32[] hiLo = shareUnconditional && noise.shared() ? sharedUnconditional(ctx, model, noise)
+                : perItem(ctx, model, noise);
+        TensorF32 hiOut = hiLo[0];
+        TensorF32 loOut = hiLo[1];
         boolean v = model.predictionType() == PredictionType.V_PREDICTION;
         // N on eps: for an eps model that is the raw output; for a v model ||eps_c - eps_u|| = sqrt(abar) ||v_c - v_u||
         if (v) {
@@ -140,6 +150,60 @@ public final class AnisotropyDetector implements Detector {
     }
 
     /**
+     * Raw outputs {@code [u; c]} at t = 981 and at t = 41 for every item, in one batch of 4n latents: [u; c] at
+     * t = 981, then [u; c] at t = 41.
+     */
+    private static TensorF32[] perItem(DetectionContext ctx, Denoiser model, SharedNoise noise) {
+        int n = noise.x.batch();
+        TensorF32 both = BatchedEps.twice(noise.x);
+        Condition[] conds = BatchedEps.nullThen(noise.conditions);
+        int[] ts = new int[4 * n];
+        Arrays.fill(ts, 0, 2 * n, T_MAGNITUDE);
+        Arrays.fill(ts, 2 * n, 4 * n, T_ALIGNMENT);
+        Condition[] conds4 = Arrays.copyOf(conds, 4 * n);
+        System.arraycopy(conds, 0, conds4, 2 * n, 2 * n);
+        TensorF32 outs = BatchedEps.rawAt(ctx, model, BatchedEps.twice(both), ts, conds4);
+        return new TensorF32[] {outs.slice(0, 2 * n), outs.slice(2 * n, 4 * n)};
+    }
+
+    /**
+     * The same outputs as {@link #perItem} where every prompt meets the same k images: the unconditional output of
+     * image i is one evaluation, shared by the prompts. One batch of 2k + 2n latents ([u_1..u_k; c_1..c_n] at
+     * t = 981, then the same at t = 41), expanded to the [u; c] layout of 2n items per timestep.
+     */
+    private static TensorF32[] sharedUnconditional(DetectionContext ctx, Denoiser model, SharedNoise noise) {
+        int n = noise.x.batch();
+        int k = noise.images;
+        int per = noise.x.shape().sampleSize();
+        int half = k + n;
+        float[] xs = new float[2 * half * per];
+        Condition[] conds = new Condition[2 * half];
+        int[] ts = new int[2 * half];
+        for (int h = 0; h < 2; h++) {
+            int base = h * half;
+            // item p * k + i is prompt p on image i, so items 0..k-1 hold the k images
+            System.arraycopy(noise.x.data(), 0, xs, base * per, k * per);
+            System.arraycopy(noise.x.data(), 0, xs, (base + k) * per, n * per);
+            Arrays.fill(conds, base, base + k, Condition.NULL);
+            System.arraycopy(noise.conditions, 0, conds, base + k, n);
+            Arrays.fill(ts, base, base + half, h == 0 ? T_MAGNITUDE : T_ALIGNMENT);
+        }
+        TensorF32 outs = BatchedEps.rawAt(ctx, model, new TensorF32(noise.x.shape().withBatch(2 * half), xs), ts,
+                conds);
+        TensorF32[] out = new TensorF32[2];
+        for (int h = 0; h < 2; h++) {
+            float[] o = new float[2 * n * per];
+            int base = h * half;
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(outs.data(), (base + j % k) * per, o, j * per, per);
+            }
+            System.arraycopy(outs.data(), (base + k) * per, o, n * per, n * per);
+            out[h] = new TensorF32(noise.x.shape().withBatch(2 * n), o);
+        }
+        return out;
+    }
+
+    /**
      * The score of every prompt with its two terms, each averaged over the prompt's images: {@code N} (the guidance
      * magnitude, scaled for v-prediction) and {@code A} (the alignment). {@code score = g1 N + g2 A} holds per
      * image and so for the means. {@code memscope scan} writes all three; {@link #score} is this without the terms.
@@ -161,7 +225,7 @@ public final class AnisotropyDetector implements Detector {
         DetectionContext c = new DetectionContext(counter, ctx.kernels(), ctx.batchSize(), ctx.progress());
         double[] g = settings.weightsFor(ctx.model().predictionType());
         int images = settings.images();
-        ctx.progress().start(name(), cost().forwardPassesPerPrompt() * prompts.size());
+        ctx.progress().start(name(), cost(ctx.model()).forwardPasses(prompts.size()));
         double[][] t = terms(prompts, c);
         double[] item = new double[t[0].length];
         for (int i = 0; i < item.length; i++) {

@@ -16,6 +16,14 @@ public interface Detector {
     DetectorCost cost();
 
     /**
+     * The cost on this model: {@link #cost()} unless the detector shares work across prompts where the model
+     * allows it (anisotropy's unconditional passes on a shared x_T; a recording answers per prompt instead).
+     */
+    default DetectorCost cost(dev.memscope.model.Denoiser model) {
+        return cost();
+    }
+
+    /**
      * What the detector asks of its model, so a replay of recorded tensors can say up front whether it can serve
      * it. The default claims evaluations at arbitrary inputs, which no recording serves.
      */

@@ -17,6 +17,7 @@ final class SharedNoise {
     final Condition[] conditions;
     final int prompts;
     final int images;
+    private final boolean recorded;
 
     SharedNoise(Denoiser model, List<String> prompts, int images, long seed) {
         this.prompts = prompts.size();
@@ -27,6 +28,7 @@ final class SharedNoise {
         }
         int n = this.prompts * images;
         RecordedNoise recorded = model.recording().orElse(null);
+        this.recorded = recorded != null;
         if (recorded != null) {
             // a replay answers only at the latents it recorded, one set per prompt: take those, not shared seeds
             String[] ps = new String[n];
@@ -56,5 +58,10 @@ final class SharedNoise {
             }
         }
         x = new TensorF32(noise.shape().withBatch(n), d);
+    }
+
+    /** Whether every prompt meets the same k latents (item p * k + i is image i), so k latents hold them all. */
+    boolean shared() {
+        return !recorded;
     }
 }

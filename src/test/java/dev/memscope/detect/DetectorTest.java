@@ -74,7 +74,7 @@ class DetectorTest {
     @ValueSource(strings = {"anisotropy", "wen-first", "wen-full", "sharpness", "sharpness-fd", "carlini"})
     void countedPassesMatchTheDeclaredCost(String name) {
         Scores s = scores(name);
-        long expected = Detectors.create(name).cost().forwardPassesPerPrompt() * TestWorlds.all().size();
+        long expected = Detectors.create(name).cost(model).forwardPasses(TestWorlds.all().size());
         assertThat(COUNTED.get(name)).isEqualTo(expected);
         assertThat(s.forwardPasses()).isEqualTo(expected);
         assertThat(s.values()).hasSize(TestWorlds.all().size());
@@ -130,6 +130,8 @@ class DetectorTest {
     void registryInPaperOrderWithDefaults() {
         assertThat(Detectors.names()).containsExactly("anisotropy", "wen-first", "wen-full", "sharpness", "carlini");
         assertThat(Detectors.create("anisotropy").cost()).isEqualTo(new DetectorCost(0, 1, 4));
+        // on shared noise: the unconditional passes once per call (AnisotropySharedUnconditionalTest)
+        assertThat(Detectors.create("anisotropy").cost(model)).isEqualTo(new DetectorCost(0, 1, 2, 2));
         assertThat(Detectors.create("wen-first").cost()).isEqualTo(new DetectorCost(1, 4, 8));
         assertThat(Detectors.create("wen-full").cost()).isEqualTo(new DetectorCost(50, 4, 400));
         // n = 4 images as the sharpness authors' README runs it (--gen_num 4), 4 passes each

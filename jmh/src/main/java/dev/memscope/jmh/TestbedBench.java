@@ -32,9 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Milliseconds per prompt of each detector on the learned testbed (models/testbed, ONNX Runtime CPU), paper
  * defaults (Wen: n = 4 generations), {@code prompts} prompts per invocation (half memorized). The ratio of the
- * wen-full and anisotropy rows is the wall-time speed-up of the denoising-free detector (400 vs 4 passes: 100x in
- * passes). It depends on the prompt count: anisotropy runs the UNet once at batch 4 x prompts (both timesteps, a
- * timestep per sample), wen-full 50 times at 2 x 4 x prompts
+ * wen-full and anisotropy rows is the wall-time speed-up of the denoising-free detector (400 passes against 2 per
+ * prompt plus 2 per call, the unconditional pair shared by all prompts on the one x_T: 200x in passes at many prompts,
+ * 100x for anisotropy scored one prompt at a time). It depends on the prompt count: anisotropy runs the UNet once at
+ * batch 2 x (prompts + 1) (both timesteps, a timestep per sample), wen-full 50 times at 2 x 4 x prompts
  * (chunked at 64), and this small UNet costs less per sample at larger batches, so 4 prompts favour wen-full; 16
  * prompts put both nearer the batch of 64 that compare and detect use. {@link TestbedBareOrtBench} times the same
  * anisotropy passes through bare ONNX Runtime sessions, in the same run, for the harness overhead.

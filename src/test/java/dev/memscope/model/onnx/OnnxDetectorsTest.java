@@ -53,7 +53,7 @@ class OnnxDetectorsTest {
         Detector d = Detectors.createQuick(name);
         CountingDenoiser counter = new CountingDenoiser(model);
         Scores s = d.score(PROMPTS, new DetectionContext(counter, kernels, 16, Progress.NONE));
-        long expected = d.cost().forwardPassesPerPrompt() * PROMPTS.size();
+        long expected = d.cost(model).forwardPasses(PROMPTS.size());
         assertThat(s.values()).hasSize(PROMPTS.size());
         for (double v : s.values()) {
             assertThat(Double.isFinite(v)).as(name).isTrue();
