@@ -63,8 +63,8 @@ public enum ScanDetector {
             }
         }
         String why = switch (n) {
-            case "wen-full" -> "denoises 50 steps for each of 4 generations (400 forward passes per caption, 100x "
-                    + "anisotropy)";
+            case "wen-full" -> "denoises 50 steps for each of 4 generations (400 forward passes per caption; "
+                    + "anisotropy spends about 2)";
             case "carlini" -> "compares 8 full generations (800 forward passes per caption)";
             case "sharpness", "sharpness-fd" -> "needs Jacobian-vector products or finite differences on 4 images "
                     + "(16 to 24 forward passes per caption)";
