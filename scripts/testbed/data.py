@@ -15,6 +15,13 @@ Two kinds of training image (docs/testbed.md, "Data"):
     caption ("vintage red apple sticker"), as LAION's duplicated images carry their own captions. Duplicated items
     are repeated a heavy-tailed number of times (2 .. 300), some under several captions; singleton items are seen
     once; held-out items are never trained on.
+
+Recipes (docs/testbed.md, "Why recipe 2"): recipe 1 draws every item's title from one vocabulary, so a held-out
+title shares its concept or a style/product word with some heavily duplicated title, and 20 of 200 held-out
+captions copied that title's image. Recipe 2 deals the title vocabulary into two disjoint word pools before any
+item is drawn: duplicated items are titled from one, singleton and held-out items (and novel titles) from the other,
+so no caption that must stay clear of training images shares a single word with a duplicated caption. Concept images
+are the same in both recipes (every concept is still learned as a distribution).
 """
 import hashlib
 import json
@@ -31,6 +38,8 @@ PACKAGE = "fonts-noto-color-emoji"
 RES = 16                 # training resolution (docs/testbed.md: why 16)
 RENDER_SIZE = 109        # the only bitmap size of NotoColorEmoji's CBDT strikes
 SEED = 20261203
+RECIPE = 1               # the data recipe of the committed model (models/testbed/train/train.json: data_recipe)
+RECIPES = (1, 2)
 
 N_CONCEPTS = 300
 VARIANTS_PER_CONCEPT = 24
@@ -125,8 +134,11 @@ def _place(rng, size):
     return rng.uniform(0, RES - size), rng.uniform(0, RES - size)
 
 
-def split(seed=SEED):
-    """The whole dataset as a dict (see module doc). Deterministic in the seed and the font."""
+def split(seed=SEED, recipe=None):
+    """The whole dataset as a dict (see module doc). Deterministic in the seed, the recipe and the font."""
+    recipe = RECIPE if recipe is None else recipe
+    if recipe not in RECIPES:
+        raise ValueError(f"data recipe {recipe}: known recipes are {RECIPES}")
     rng = random.Random(seed)
     all_emoji = emoji()
     concepts = sorted(rng.sample(all_emoji, N_CONCEPTS))
@@ -151,37 +163,51 @@ def split(seed=SEED):
             concept_images.append({"concept": ci, "comp": comp, "caption": caption})
 
     n_items = N_DUPLICATED + N_SINGLETON + N_HELDOUT
+    if recipe == 1:
+        pools = {"all": (concepts, STYLES, PRODUCTS)}
+        roles = None
+    else:
+        pools = word_pools(rng, concepts)
+        roles = ["duplicated"] * N_DUPLICATED + ["singleton"] * N_SINGLETON + ["heldout"] * N_HELDOUT
+        rng.shuffle(roles)
     items, titles = [], set()
     while len(items) < n_items:
-        cp, name = rng.choice(concepts)
+        pool = "all" if roles is None else ("dup" if roles[len(items)] == "duplicated" else "open")
+        names, styles, products = pools[pool]
+        cp, name = rng.choice(names)
         bg, bg2 = rng.sample(colours, 2)
         if rng.random() < 0.5:
             s = rng.uniform(9, 13)
             x, y = _place(rng, s)
             em = [(cp, s, x, y)]
         else:
-            cp2, _ = rng.choice([c for c in concepts if c[0] != cp])
+            cp2, _ = rng.choice([c for c in names if c[0] != cp])
             s1, s2 = rng.uniform(6, 9), rng.uniform(6, 9)
             em = [(cp, s1, *_place(rng, s1)), (cp2, s2, *_place(rng, s2))]
-        title = f"{rng.choice(STYLES)} {name} {rng.choice(PRODUCTS)}"
+        title = f"{rng.choice(styles)} {name} {rng.choice(products)}"
         if title in titles:
             continue
         titles.add(title)
-        items.append({"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em},
-                      "captions": [title], "name": name})
-    order = list(range(n_items))
-    rng.shuffle(order)
-    for rank, i in enumerate(order):
-        items[i]["role"] = ("duplicated" if rank < N_DUPLICATED else
-                            "singleton" if rank < N_DUPLICATED + N_SINGLETON else "heldout")
+        item = {"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em}, "captions": [title],
+                "name": name}
+        if roles is not None:
+            item["role"], item["pool"] = roles[len(items)], pool
+        items.append(item)
+    if roles is None:
+        order = list(range(n_items))
+        rng.shuffle(order)
+        for rank, i in enumerate(order):
+            items[i]["role"] = ("duplicated" if rank < N_DUPLICATED else
+                                "singleton" if rank < N_DUPLICATED + N_SINGLETON else "heldout")
     for it in items:
         if it["role"] == "duplicated":
             # log-uniform copy count: heavy-tailed, a few items hundreds of times, most a few dozen or less
             it["copies"] = int(round(math.exp(rng.uniform(math.log(MIN_COPIES), math.log(MAX_COPIES)))))
             if rng.random() < MULTI_CAPTION_SHARE and it["copies"] >= 6:
+                _, styles, products = pools[it.get("pool", "all")]
                 for _ in range(rng.choice([1, 2])):
                     for _attempt in range(50):
-                        extra = f"{rng.choice(STYLES)} {it['name']} {rng.choice(PRODUCTS)}"
+                        extra = f"{rng.choice(styles)} {it['name']} {rng.choice(products)}"
                         if extra not in titles:
                             titles.add(extra)
                             it["captions"].append(extra)
@@ -190,8 +216,44 @@ def split(seed=SEED):
             it["copies"] = 1
         else:
             it["copies"] = 0
-    return {"seed": seed, "concepts": [{"codepoint": cp, "name": n} for cp, n in concepts],
-            "concept_images": concept_images, "items": items, "emoji_in_font": len(all_emoji)}
+    out = {"seed": seed, "recipe": recipe, "concepts": [{"codepoint": cp, "name": n} for cp, n in concepts],
+           "concept_images": concept_images, "items": items, "emoji_in_font": len(all_emoji)}
+    if recipe == 2:
+        out["pools"] = {p: {"concepts": [n for _, n in pools[p][0]], "styles": pools[p][1], "products": pools[p][2]}
+                        for p in ("dup", "open")}
+    return out
+
+
+def word_pools(rng, concepts):
+    """Recipe 2's disjoint title vocabularies: {"dup"|"open": (concepts, styles, products)}.
+
+    Styles and products are halved at random. Concepts are dealt, in a seeded order, to the smaller pool whose words
+    their name does not share with the other pool; a concept whose words are already in both pools goes to neither
+    (it still has its concept images, it titles no item). Every word counts, "with" and "of" included, since the
+    text encoder sees them all."""
+    styles, products = STYLES[:], PRODUCTS[:]
+    rng.shuffle(styles)
+    rng.shuffle(products)
+    chosen = {"dup": [], "open": []}
+    words = {"dup": set(styles[:10]) | set(products[:10]), "open": set(styles[10:]) | set(products[10:])}
+    order = concepts[:]
+    rng.shuffle(order)
+    other = {"dup": "open", "open": "dup"}
+    for c in order:
+        ws = set(c[1].split())
+        fits = [p for p in ("dup", "open") if not ws & words[other[p]]]
+        if not fits:
+            continue
+        p = min(fits, key=lambda q: len(chosen[q]))
+        chosen[p].append(c)
+        words[p] |= ws
+    return {"dup": (sorted(chosen["dup"]), sorted(styles[:10]), sorted(products[:10])),
+            "open": (sorted(chosen["open"]), sorted(styles[10:]), sorted(products[10:]))}
+
+
+def title_words(data, roles):
+    """Every word of the item captions of the given roles."""
+    return {w for it in data["items"] if it["role"] in roles for c in it["captions"] for w in c.split()}
 
 
 def novel_captions(data, n=150, seed=SEED + 1):
@@ -200,10 +262,14 @@ def novel_captions(data, n=150, seed=SEED + 1):
     rng = random.Random(seed)
     used = {c for it in data["items"] for c in it["captions"]} | {ci["caption"] for ci in data["concept_images"]}
     names = [c["name"] for c in data["concepts"]]
+    title_names, styles, products = names, STYLES, PRODUCTS
+    if data.get("recipe", 1) == 2:  # novel titles must stay clear of duplicated captions' words, as held-out ones do
+        pool = data["pools"]["open"]
+        title_names, styles, products = pool["concepts"], pool["styles"], pool["products"]
     out = []
     while len(out) < n:
         if len(out) % 2 == 0:
-            cap = f"{rng.choice(STYLES)} {rng.choice(names)} {rng.choice(PRODUCTS)}"
+            cap = f"{rng.choice(styles)} {rng.choice(title_names)} {rng.choice(products)}"
         else:
             cap = f"{_a(rng.choice(names))} on a {rng.choice(sorted(COLOURS))} background"
         if cap not in used and cap not in out:
@@ -231,7 +297,21 @@ def training_set(data):
 
 
 if __name__ == "__main__":
-    d = split()
+    import argparse
+    ap = argparse.ArgumentParser(description="Prints the dataset's counts for a recipe (and recipe 2's word pools).")
+    ap.add_argument("--recipe", type=int, default=RECIPE, choices=RECIPES)
+    a = ap.parse_args()
+    d = split(recipe=a.recipe)
     imgs, caps, kinds = training_set(d)
-    print(d["emoji_in_font"], "named emoji;", len(d["concept_images"]), "concept images;",
-          sum(it["copies"] for it in d["items"] if it["role"] == "duplicated"), "duplicate copies;", imgs.shape)
+    dup = [it for it in d["items"] if it["role"] == "duplicated"]
+    print(f"recipe {a.recipe}: {d['emoji_in_font']} named emoji; {len(d['concept_images'])} concept images; "
+          f"{sum(it['copies'] for it in dup)} duplicate copies of {len(dup)} items under "
+          f"{sum(len(it['captions']) for it in dup)} captions; {len(caps)} training rows {imgs.shape}")
+    shared = title_words(d, {"duplicated"}) & (title_words(d, {"singleton", "heldout"})
+                                             | {w for c in novel_captions(d)[0::2] for w in c.split()})
+    print(f"words shared by duplicated captions and singleton/held-out/novel titles: {len(shared)}"
+          + (f" (e.g. {sorted(shared)[:8]})" if shared else ""))
+    if a.recipe == 2:
+        pools = d["pools"]
+        print(f"concepts: {len(pools['dup']['concepts'])} duplicated pool, {len(pools['open']['concepts'])} open "
+              f"pool, {N_CONCEPTS - len(pools['dup']['concepts']) - len(pools['open']['concepts'])} neither")

@@ -50,8 +50,8 @@ def lr_at(step, r):
     return r["lr"] * (lo + (1 - lo) * 0.5 * (1 + math.cos(math.pi * p)))
 
 
-def prepare(folder):
-    d = data.split()
+def prepare(folder, recipe):
+    d = data.split(recipe=recipe)
     images, captions, kinds = data.training_set(d)
     tok = tokenizer.write(folder, captions + [c for it in d["items"] for c in it["captions"]])
     ids = torch.tensor([tok.encode(c) for c in captions], dtype=torch.int64)
@@ -65,11 +65,11 @@ def build(vocab_size, r):
     return model.TextEncoder(vocab_size), model.UNet(widths=tuple(r["widths"]))
 
 
-def train(out, steps, r, threads, device, resume, log_every=50):
+def train(out, steps, r, threads, device, resume, recipe, log_every=50):
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     os.makedirs(out, exist_ok=True)
-    d, x, ids, empty, tok = prepare(out)
+    d, x, ids, empty, tok = prepare(out, recipe)
     n = x.shape[0]
     text, unet = build(len(tok.vocab), r)
     params = list(text.parameters()) + list(unet.parameters())
@@ -81,6 +81,8 @@ def train(out, steps, r, threads, device, resume, log_every=50):
         st = torch.load(os.path.join(out, "state.pt"))
         text.load_state_dict(st["text"]); unet.load_state_dict(st["unet"]); opt.load_state_dict(st["opt"])
         ema = st["ema"]; start = st["step"]; rows = st["rows"]; elapsed0 = st["elapsed"]
+        if st.get("data_recipe", 1) != recipe:
+            sys.exit(f"{out}/state.pt was trained on data recipe {st.get('data_recipe', 1)}, not {recipe}")
         print(f"resumed at step {start}", file=sys.stderr)
     text.to(device); unet.to(device); ema = [e.to(device) for e in ema]
     x, ids, empty, acp = x.to(device), ids.to(device), empty.to(device), acp.to(device)
@@ -120,13 +122,23 @@ def train(out, steps, r, threads, device, resume, log_every=50):
                   f"ETA {eta / 60:.1f} min", file=sys.stderr, flush=True)
         if (step + 1) % 500 == 0 and step + 1 < steps:
             save_atomic({"text": text.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "ema": ema,
-                         "step": step + 1, "rows": rows, "elapsed": elapsed0 + time.time() - t0},
+                         "step": step + 1, "rows": rows, "elapsed": elapsed0 + time.time() - t0,
+                         "data_recipe": recipe},
                         os.path.join(out, "state.pt"))
     elapsed = elapsed0 + time.time() - t0
     with torch.no_grad():
         for e, p in zip(ema, params):
             p.copy_(e)
     return d, tok, text.cpu(), unet.cpu(), rows, elapsed, n
+
+
+def recipe_of(folder):
+    """The data recipe a training folder was made with (train.json; runs before recipes were numbered are 1)."""
+    path = os.path.join(folder, "train.json")
+    if not os.path.exists(path):
+        return data.RECIPE
+    with open(path) as f:
+        return json.load(f).get("data_recipe", 1)
 
 
 def save_atomic(obj, path):
@@ -172,23 +184,28 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--recipe", type=int, choices=data.RECIPES, default=None,
+                    help="data recipe (data.py; default: data.RECIPE, or the committed run's for --check)")
     ap.add_argument("--check", action="store_true", help="re-run the first 50 steps against the committed loss.csv")
     a = ap.parse_args()
     if a.check:
+        recipe = a.recipe if a.recipe is not None else recipe_of(a.out)
         committed = os.path.join(a.out, "loss.csv")
         with open(committed) as f:
             want = [float(r["loss"]) for r in csv.DictReader(f)][:CHECK_STEPS]
         with tempfile.TemporaryDirectory() as tmp:
-            rows = train(tmp, CHECK_STEPS, dict(RECIPE), a.threads, a.device, False, log_every=10)[4]
+            rows = train(tmp, CHECK_STEPS, dict(RECIPE), a.threads, a.device, False, recipe, log_every=10)[4]
         got = [r[1] for r in rows]
         worst = max(abs(g - w) / abs(w) for g, w in zip(got, want))
         print(f"first {CHECK_STEPS} steps: worst relative loss difference {worst:.2e} (allowed 1e-4)")
         sys.exit(0 if worst <= 1e-4 else 1)
-    d, tok, text, unet, rows, elapsed, n = train(a.out, a.steps, dict(RECIPE), a.threads, a.device, a.resume)
+    recipe = data.RECIPE if a.recipe is None else a.recipe
+    d, tok, text, unet, rows, elapsed, n = train(a.out, a.steps, dict(RECIPE), a.threads, a.device, a.resume, recipe)
     torch.save({"text": text.state_dict(), "unet": unet.state_dict(), "vocab_size": len(tok.vocab),
                 "recipe": RECIPE, "seed": SEED}, os.path.join(a.out, "checkpoint.pt"))
     write_loss(rows, a.out)
-    info = {"recipe": RECIPE, "seed": SEED, "data_seed": data.SEED, "threads": a.threads, "device": a.device,
+    info = {"recipe": RECIPE, "seed": SEED, "data_seed": data.SEED, "data_recipe": recipe, "threads": a.threads,
+            "device": a.device,
             "training_rows": n, "epochs": a.steps * RECIPE["batch"] / n, "wall_minutes": elapsed / 60,
             "seconds_per_step": elapsed / a.steps, "unet_parameters": model.parameters(unet),
             "text_parameters": model.parameters(text), "vocab_size": len(tok.vocab),
