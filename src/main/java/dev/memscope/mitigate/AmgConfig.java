@@ -149,7 +149,9 @@ public record AmgConfig(Form form, double c1, double c2, double c3, boolean reco
             }
             case "paper" -> {
                 if (coefficients == null) {
-                    throw new IllegalArgumentException("--amg-form paper needs --amg-coefficients c1,c2,c3");
+                    throw new IllegalArgumentException("--amg-form paper needs --amg-coefficients c1,c2,c3: the "
+                            + "paper's own values are in its supplementary material, which MemScope could not read, "
+                            + "so none is built in (docs/mitigation.md)");
                 }
                 String[] c = coefficients.split(",");
                 if (c.length != 3) {
