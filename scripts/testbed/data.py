@@ -224,6 +224,16 @@ def split(seed=SEED, recipe=None):
     return out
 
 
+def recipe_of(train_dir):
+    """The data recipe a training folder was made with, from the train.json train.py writes beside its checkpoint
+    (runs made before recipes were numbered are recipe 1)."""
+    path = os.path.join(train_dir, "train.json")
+    if not os.path.isfile(path):
+        raise SystemExit(f"{path}: missing; train.py writes it beside checkpoint.pt")
+    with open(path) as f:
+        return json.load(f).get("data_recipe", 1)
+
+
 def word_pools(rng, concepts):
     """Recipe 2's disjoint title vocabularies: {"dup"|"open": (concepts, styles, products)}.
 

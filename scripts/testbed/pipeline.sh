@@ -12,11 +12,11 @@ models=models/testbed
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)" >&2; }
 
 step "data recipe: the checkpoint's (train.json) must be data.py's RECIPE, which every later step reads"
-$py - "$models/train/train.json" <<'PY'
-import json, sys
+$py - "$models/train" <<'PY'
+import sys
 sys.path.insert(0, "scripts/testbed")
 import data
-trained = json.load(open(sys.argv[1])).get("data_recipe", 1)
+trained = data.recipe_of(sys.argv[1])
 if trained != data.RECIPE:
     sys.exit(f"{sys.argv[1]}: trained on data recipe {trained}, but data.py's RECIPE is {data.RECIPE}; set RECIPE first")
 print(f"data recipe {trained}")

@@ -132,15 +132,6 @@ def train(out, steps, r, threads, device, resume, recipe, log_every=50):
     return d, tok, text.cpu(), unet.cpu(), rows, elapsed, n
 
 
-def recipe_of(folder):
-    """The data recipe a training folder was made with (train.json; runs before recipes were numbered are 1)."""
-    path = os.path.join(folder, "train.json")
-    if not os.path.exists(path):
-        return data.RECIPE
-    with open(path) as f:
-        return json.load(f).get("data_recipe", 1)
-
-
 def save_atomic(obj, path):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp.")
     os.close(fd)
@@ -189,7 +180,7 @@ def main():
     ap.add_argument("--check", action="store_true", help="re-run the first 50 steps against the committed loss.csv")
     a = ap.parse_args()
     if a.check:
-        recipe = a.recipe if a.recipe is not None else recipe_of(a.out)
+        recipe = a.recipe if a.recipe is not None else data.recipe_of(a.out)
         committed = os.path.join(a.out, "loss.csv")
         with open(committed) as f:
             want = [float(r["loss"]) for r in csv.DictReader(f)][:CHECK_STEPS]
@@ -205,8 +196,7 @@ def main():
                 "recipe": RECIPE, "seed": SEED}, os.path.join(a.out, "checkpoint.pt"))
     write_loss(rows, a.out)
     info = {"recipe": RECIPE, "seed": SEED, "data_seed": data.SEED, "data_recipe": recipe, "threads": a.threads,
-            "device": a.device,
-            "training_rows": n, "epochs": a.steps * RECIPE["batch"] / n, "wall_minutes": elapsed / 60,
+            "device": a.device, "training_rows": n, "epochs": a.steps * RECIPE["batch"] / n, "wall_minutes": elapsed / 60,
             "seconds_per_step": elapsed / a.steps, "unet_parameters": model.parameters(unet),
             "text_parameters": model.parameters(text), "vocab_size": len(tok.vocab),
             "torch": torch.__version__, "font_sha256": data.font_sha256()}
