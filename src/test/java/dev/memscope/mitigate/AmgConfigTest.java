@@ -89,7 +89,8 @@ class AmgConfigTest {
         org.assertj.core.api.Assertions.assertThat(AmgConfig.sdCode().memscopeVariant())
                 .isEqualTo(AmgConfig.parse("sd-code", null, "exact", "single", "memscope"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", null, null, null, null))
-                .hasMessageContaining("needs --amg-coefficients");
+                .hasMessageContaining("needs --amg-coefficients")
+                .hasMessageContaining("supplementary material");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("sd-code", "1,2,3", null, null, null))
                 .hasMessageContaining("applies to --amg-form paper");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AmgConfig.parse("paper", "1,x,3", null, null, null))
