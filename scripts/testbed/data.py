@@ -39,7 +39,7 @@ RES = 16                 # training resolution (docs/testbed.md: why 16)
 RENDER_SIZE = 109        # the only bitmap size of NotoColorEmoji's CBDT strikes
 SEED = 20261203
 RECIPE = 1               # the data recipe of the committed model (models/testbed/train/train.json: data_recipe)
-RECIPES = (1, 2)
+RECIPES = (1, 2, 3)
 
 N_CONCEPTS = 300
 VARIANTS_PER_CONCEPT = 24
@@ -49,6 +49,7 @@ N_SINGLETON = 250
 N_HELDOUT = 200
 MIN_COPIES, MAX_COPIES = 2, 300
 MULTI_CAPTION_SHARE = 0.3
+EXTRA_SINGLETONS = 9750  # recipe 3: singleton items added to recipe 2's data (10,000 singletons in all)
 
 COLOURS = {   # named plain backgrounds; names are the caption words
     "red": (200, 40, 40), "orange": (235, 140, 30), "yellow": (240, 220, 60), "green": (50, 160, 70),
@@ -216,11 +217,39 @@ def split(seed=SEED, recipe=None):
             it["copies"] = 1
         else:
             it["copies"] = 0
+    if recipe == 3:
+        items += extra_singletons(pools["open"], colours, titles)
     out = {"seed": seed, "recipe": recipe, "concepts": [{"codepoint": cp, "name": n} for cp, n in concepts],
            "concept_images": concept_images, "items": items, "emoji_in_font": len(all_emoji)}
-    if recipe == 2:
+    if recipe >= 2:
         out["pools"] = {p: {"concepts": [n for _, n in pools[p][0]], "styles": pools[p][1], "products": pools[p][2]}
                         for p in ("dup", "open")}
+    return out
+
+
+def extra_singletons(pool, colours, titles):
+    """Recipe 3's added singleton items: open-pool titles on fixed compositions, each seen once, drawn from their own
+    seeded stream after recipe 2's items, so recipe 2's concepts, duplicated, singleton and held-out items are
+    unchanged. Marked "extra": labels.py samples the same 907 captions as for recipe 2."""
+    rng = random.Random(SEED + 3)
+    names, styles, products = pool
+    out = []
+    while len(out) < EXTRA_SINGLETONS:
+        cp, name = rng.choice(names)
+        bg, bg2 = rng.sample(colours, 2)
+        if rng.random() < 0.5:
+            s = rng.uniform(9, 13)
+            em = [(cp, s, *_place(rng, s))]
+        else:
+            cp2, _ = rng.choice([c for c in names if c[0] != cp])
+            s1, s2 = rng.uniform(6, 9), rng.uniform(6, 9)
+            em = [(cp, s1, *_place(rng, s1)), (cp2, s2, *_place(rng, s2))]
+        title = f"{rng.choice(styles)} {name} {rng.choice(products)}"
+        if title in titles:
+            continue
+        titles.add(title)
+        out.append({"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em}, "captions": [title],
+                    "name": name, "role": "singleton", "pool": "open", "copies": 1, "extra": True})
     return out
 
 
@@ -273,7 +302,7 @@ def novel_captions(data, n=150, seed=SEED + 1):
     used = {c for it in data["items"] for c in it["captions"]} | {ci["caption"] for ci in data["concept_images"]}
     names = [c["name"] for c in data["concepts"]]
     title_names, styles, products = names, STYLES, PRODUCTS
-    if data.get("recipe", 1) == 2:  # novel titles must stay clear of duplicated captions' words, as held-out ones do
+    if data.get("recipe", 1) >= 2:  # novel titles must stay clear of duplicated captions' words, as held-out ones do
         pool = data["pools"]["open"]
         title_names, styles, products = pool["concepts"], pool["styles"], pool["products"]
     out = []
@@ -321,7 +350,7 @@ if __name__ == "__main__":
                                              | {w for c in novel_captions(d)[0::2] for w in c.split()})
     print(f"words shared by duplicated captions and singleton/held-out/novel titles: {len(shared)}"
           + (f" (e.g. {sorted(shared)[:8]})" if shared else ""))
-    if a.recipe == 2:
+    if a.recipe >= 2:
         pools = d["pools"]
         print(f"concepts: {len(pools['dup']['concepts'])} duplicated pool, {len(pools['open']['concepts'])} open "
               f"pool, {N_CONCEPTS - len(pools['dup']['concepts']) - len(pools['open']['concepts'])} neither")

@@ -30,6 +30,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import concepts  # noqa: E402
 import data  # noqa: E402
 
 N_CONCEPT_CAPTIONS = 100
@@ -64,6 +65,8 @@ def prompts(out):
     d = data.split()
     rows = []
     for i, it in enumerate(d["items"]):
+        if it.get("extra"):  # recipe 3's added singletons: the labelled captions stay recipe 2's 907
+            continue
         for k, cap in enumerate(it["captions"]):
             copies = 0 if it["copies"] == 0 else len(range(k, it["copies"], len(it["captions"])))
             rows.append({"caption": cap, "role": it["role"], "item": i, "copies": copies})
@@ -86,7 +89,22 @@ def prompts(out):
     print(f"{len(rows)} captions -> {out}")
 
 
-def label(folder, out, seeds):
+def load_classifier(folder):
+    """(net, concepts.json) of the concept classifier (concepts.py), or (None, None) with a line saying why: it must
+    have been trained on data.RECIPE's images."""
+    info_path = os.path.join(folder, "concepts.json")
+    if not os.path.isfile(info_path):
+        print(f"{info_path}: missing; concept classification skipped (concepts.py train makes it)", file=sys.stderr)
+        return None, None
+    with open(info_path) as f:
+        info = json.load(f)
+    if info["data_recipe"] != data.RECIPE:
+        raise SystemExit(f"{info_path}: trained on data recipe {info['data_recipe']}, data.py's RECIPE is "
+                         f"{data.RECIPE}; retrain it (concepts.py train)")
+    return concepts.load(folder), info
+
+
+def label(folder, out, seeds, concepts_dir):
     d = data.split()
     rows = json.load(open(os.path.join(folder, "captions.json"), encoding="utf-8"))
     samples = np.load(os.path.join(folder, "samples.npy"))
@@ -120,7 +138,8 @@ def label(folder, out, seeds):
     top5 = np.argsort(dc, axis=1)[:, :5]
 
     out_rows, self_d, other_d = [], [], []
-    learned, background = {}, {}
+    learned, background, classified = {}, {}, {}
+    classifier, classifier_info = load_classifier(concepts_dir)
     for r_i, r in enumerate(rows):
         g = slice(r_i * seeds, (r_i + 1) * seeds)
         copies_own, copies_any = 0, 0
@@ -154,7 +173,11 @@ def label(folder, out, seeds):
             for j in range(g.start, g.stop):
                 votes = np.bincount(train_concept[top5[j]], minlength=len(names))
                 hits += int(votes.argmax() == want)
-            learned.setdefault(r["role"] if not r["memorized"] else "memorized", []).append(hits / seeds)
+            group = r["role"] if not r["memorized"] else "memorized"
+            learned.setdefault(group, []).append(hits / seeds)
+            if classifier is not None:
+                rk = concepts.ranks(classifier, gens[g], [want] * seeds)
+                classified.setdefault(group, []).append((float(np.mean(rk < 1)), float(np.mean(rk < 5))))
         colour = next((c for c in data.COLOURS if f" on a {c} background" in r["caption"]), None)
         if colour is not None:
             hits = sum(int(border_colour(gens[j]) == colour) for j in range(g.start, g.stop))
@@ -175,6 +198,13 @@ def label(folder, out, seeds):
                "concept_chance": 1.0 / len(names),
                "background_accuracy": {k: float(np.mean(v)) for k, v in background.items()},
                "background_chance": 1.0 / len(data.COLOURS)}
+    if classifier is not None:
+        # share of generations whose caption's (first) concept is the classifier's top 1 / in its top 5
+        summary["classifier"] = {
+            "on_generations": {k: {"captions": len(v), "top1": float(np.mean([a for a, _ in v])),
+                                   "top5": float(np.mean([b for _, b in v]))} for k, v in classified.items()},
+            "on_real_images_never_trained": classifier_info["accuracy_on_images_never_trained"],
+            "chance_top1": classifier_info["chance_top1"], "chance_top5": 5 * classifier_info["chance_top1"]}
     for role in ("duplicated", "singleton", "heldout", "novel", "concept"):
         rr = [r for r in out_rows if r["role"] == role]
         if rr:
@@ -295,11 +325,13 @@ def main():
     q.add_argument("--dir", required=True)
     q.add_argument("--out", required=True)
     q.add_argument("--seeds", type=int, default=4)
+    q.add_argument("--concepts", default=os.path.join(HERE, "..", "..", "models", "concepts"),
+                   help="the concept classifier's folder (concepts.py train)")
     a = ap.parse_args()
     if a.cmd == "prompts":
         prompts(a.out)
     else:
-        label(a.dir, a.out, a.seeds)
+        label(a.dir, a.out, a.seeds, a.concepts)
 
 
 if __name__ == "__main__":

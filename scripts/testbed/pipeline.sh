@@ -33,6 +33,8 @@ $py scripts/testbed/labels.py prompts --out "$work"
 step "sample every caption (MemScope DDIM, 50 steps, guidance 7.5, 4 seeds)"
 scripts/memscope sample --onnx $models/onnx --prompts "$work/captions.txt" --seeds 4 --seed 777000 \
     --chunk 64 --out "$work/samples.npy"
+step "concept classifier (what labels.py's learning check reads generations with)"
+$py scripts/testbed/concepts.py train --out models/concepts
 step "labels"
 $py scripts/testbed/labels.py label --dir "$work" --out $models
 step "sha256 sums"
