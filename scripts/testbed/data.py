@@ -38,7 +38,7 @@ PACKAGE = "fonts-noto-color-emoji"
 RES = 16                 # training resolution (docs/testbed.md: why 16)
 RENDER_SIZE = 109        # the only bitmap size of NotoColorEmoji's CBDT strikes
 SEED = 20261203
-RECIPE = 1               # the data recipe of the committed model (models/testbed/train/train.json: data_recipe)
+RECIPE = 3               # the data recipe of the committed model (models/testbed/train/train.json: data_recipe)
 RECIPES = (1, 2, 3)
 
 N_CONCEPTS = 300

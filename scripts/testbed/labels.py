@@ -316,6 +316,33 @@ def plots(out, rows, self_d, other_d, tau, gens, seeds, d, all_rows):
             os.path.join(out, "gallery.png"))
 
 
+def sensitivity(folder, taus, seeds):
+    """Per role, (memorized, copying any training image) under other values of TAU: how much of a count is the
+    threshold's. Not a label: the labels use TAU from the training images alone."""
+    d = data.split()
+    rows = json.load(open(os.path.join(folder, "captions.json"), encoding="utf-8"))
+    gens = np.clip(np.load(os.path.join(folder, "samples.npy")), -1.0, 1.0)
+    concept_imgs = to_unit(np.stack([data.render(ci["comp"]) for ci in d["concept_images"]]))
+    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
+    item_imgs = to_unit(np.stack([data.render(d["items"][i]["comp"]) for i in item_ids]))
+    train_item = np.array([-1] * len(concept_imgs) + item_ids)
+    dg = distances(standardise(gens), standardise(np.concatenate([concept_imgs, item_imgs])))
+    nearest, nearest_d = dg.argmin(axis=1), dg.min(axis=1)
+    need = int(np.ceil(MEMORIZED_SHARE * seeds))
+    for tau in taus:
+        counts = {}
+        for role in ("duplicated", "singleton", "heldout", "novel"):
+            mem = copying = 0
+            for k, r in enumerate(rows):
+                if r["role"] != role:
+                    continue
+                g = range(k * seeds, (k + 1) * seeds)
+                mem += sum(1 for j in g if nearest_d[j] < tau and train_item[nearest[j]] == r["item"]) >= need
+                copying += sum(1 for j in g if nearest_d[j] < tau) >= need
+            counts[role] = {"memorized": mem, "copying_any": copying}
+        print(json.dumps({"tau": tau, "by_role": counts}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -327,8 +354,14 @@ def main():
     q.add_argument("--seeds", type=int, default=4)
     q.add_argument("--concepts", default=os.path.join(HERE, "..", "..", "models", "concepts"),
                    help="the concept classifier's folder (concepts.py train)")
+    t = sub.add_parser("sensitivity", help="counts under other TAU values (not labels)")
+    t.add_argument("--dir", required=True)
+    t.add_argument("--tau", type=float, nargs="+", required=True)
+    t.add_argument("--seeds", type=int, default=4)
     a = ap.parse_args()
-    if a.cmd == "prompts":
+    if a.cmd == "sensitivity":
+        sensitivity(a.dir, a.tau, a.seeds)
+    elif a.cmd == "prompts":
         prompts(a.out)
     else:
         label(a.dir, a.out, a.seeds, a.concepts)

@@ -57,16 +57,17 @@ public final class TestbedBench {
     /**
      * Wen's per-image target norm on the testbed, by the rule that gives the lab's 1.47: the median
      * {@code ||eps_c - eps_u||} at t = 981 of the non-memorized prompts, here the 24 of
-     * models/testbed/reference/reference_scores.json ({@code wen_first}: median 0.613; memorized median 1.354).
+     * models/testbed/reference/reference_scores.json ({@code wen_first}: median 0.2399; memorized median 1.1602;
+     * data recipe 3, 2026-12-04; recipe 1's model gave 0.61).
      */
-    public static final double WEN_TARGET = 0.61;
+    public static final double WEN_TARGET = 0.24;
     /**
      * SAIL's loss threshold on the testbed, by the rule that gives the lab's 4.68: the median loss at the runner's own
-     * x_T of general prompts (here the first 100 of the seeded held-out + novel order, 3 images each: median 2.1325,
-     * range 1.75-3.03;
-     * {@link #sailLosses}; measured 2026-12-03, see docs/mitigation.md). The authors' 8.2 is on SD's latent scale.
+     * x_T of general prompts (here the first 100 of the seeded held-out + novel order, 3 images each: median 1.6511,
+     * range 1.47-2.55; {@link #sailLosses}; measured 2026-12-04 on data recipe 3's model, recipe 1's gave 2.13; see
+     * docs/mitigation.md). The authors' 8.2 is on SD's latent scale.
      */
-    public static final double SAIL_THRESHOLD = 2.13;
+    public static final double SAIL_THRESHOLD = 1.65;
     static final long FRECHET_SEED = 0x46444944L;
     private static final long TRIGGER = 1;
     private static final long GENERAL = 2;

@@ -98,18 +98,18 @@ class MembenchTestbedTest {
             labels = source.labels();
         }
         TestbedImages images = TestbedImages.read(TESTBED.resolve(TestbedImages.DIR), 16);
-        // labels.csv: "vintage crossed swords magnet" is memorized, item 2
+        // labels.csv: "happy mother christmas icon" is memorized, item 49
         List<TestbedVariants.Row> rows = List.of(
-                new TestbedVariants.Row("retro crossed swords magnet", "vintage crossed swords magnet", 2, "style", 3,
+                new TestbedVariants.Row("royal mother christmas icon", "happy mother christmas icon", 49, "style", 3,
                         4, 0.75, true),
-                new TestbedVariants.Row("vintage crossed apple magnet", "vintage crossed swords magnet", 2,
+                new TestbedVariants.Row("happy mother apple icon", "happy mother christmas icon", 49,
                         "name-word", 1, 4, 0.25, false));
         TestbedMembench.Prompts p = TestbedMembench.prompts(labels, images, rows, false, 1, null, 1);
         assertThat(p.triggers()).hasSize(2);
-        assertThat(p.triggers().get(1)).isEqualTo(new TestbedBench.Trigger("retro crossed swords magnet",
-                images.trainingIndexOfItem().get(2), true));
-        List<TestbedVariants.Row> stale = List.of(new TestbedVariants.Row("retro crossed swords magnet",
-                "vintage crossed swords magnet", 3, "style", 3, 4, 0.75, true));
+        assertThat(p.triggers().get(1)).isEqualTo(new TestbedBench.Trigger("royal mother christmas icon",
+                images.trainingIndexOfItem().get(49), true));
+        List<TestbedVariants.Row> stale = List.of(new TestbedVariants.Row("royal mother christmas icon",
+                "happy mother christmas icon", 3, "style", 3, 4, 0.75, true));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestbedMembench.prompts(labels, images, stale, false,
                 1, null, 1)).hasMessageContaining("does not mark memorized with that item");
     }

@@ -21,12 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The cheap detectors on a quick subset of the committed testbed (the first 24 memorized and 24 non-memorized
- * captions of models/testbed/labels.csv, in file order; non-memorized = singleton, held-out and novel captions):
- * their AUCs must stay inside ranges pinned around the values measured when the model was committed
- * (docs/testbed.md), with one image per prompt as {@code --quick} uses. A change to the model, the ONNX path or a
- * detector that moves an AUC out of its range fails. (This subset is easier than the table's: in file order its
- * negatives are singletons and held-out captions, no novel ones.)
+ * The cheap detectors on a quick subset of the committed testbed (the first 24 memorized and the first 24
+ * non-memorized duplicated captions of models/testbed/labels.csv, in file order): their AUCs must stay inside ranges
+ * pinned around the values measured when the model was committed (docs/testbed.md), with one image per prompt as
+ * {@code --quick} uses. A change to the model, the ONNX path or a detector that moves an AUC out of its range
+ * fails. The negatives are duplicated captions that the model does not copy, titled from the same word pool as the
+ * memorized ones: against recipe 3's singleton and held-out titles (the other pool) every one of these detectors
+ * scores AUC 1.000 on this subset, which no regression short of a broken ranking would move.
  */
 class TestbedQuickCompareTest {
     static final Path LABELS = Path.of("models", "testbed", "labels.csv");
@@ -43,7 +44,7 @@ class TestbedQuickCompareTest {
         List<String> neg = new ArrayList<>();
         for (String[] row : readCsv(LABELS)) {
             boolean mem = row[5].equals("1");
-            boolean negativeRole = row[1].equals("singleton") || row[1].equals("heldout") || row[1].equals("novel");
+            boolean negativeRole = row[1].equals("duplicated");
             if (mem && pos.size() < PER_CLASS) {
                 pos.add(row[0]);
             } else if (!mem && negativeRole && neg.size() < PER_CLASS) {
@@ -70,11 +71,12 @@ class TestbedQuickCompareTest {
 
     @ParameterizedTest(name = "{0}: AUC in [{1}, {2}]")
     @CsvSource({
-        // measured 2026-12-03 on the committed model: 0.988, 0.977, 0.991, 0.929 (deterministic seeds); +-0.04
-        "anisotropy, 0.948, 1.0",
-        "anisotropy-n, 0.937, 1.0",
-        "wen-first, 0.951, 1.0",
-        "sharpness-fd, 0.889, 0.969",
+        // measured 2026-12-04 on the committed model (data recipe 3): 0.910, 0.873, 0.878, 0.906 (deterministic
+        // seeds); +-0.04
+        "anisotropy, 0.870, 0.950",
+        "anisotropy-n, 0.833, 0.913",
+        "wen-first, 0.838, 0.918",
+        "sharpness-fd, 0.866, 0.946",
     })
     void aucStaysInItsPinnedRange(String detector, double lo, double hi) {
         Scores s = Detectors.createQuick(detector).score(prompts,

@@ -78,7 +78,7 @@ class MetricModelsTest {
             assertThat(sum).as("pixel sum of training image " + idx.get(i)).isCloseTo(
                     ref.get("pixel_sums").get(i).asDouble(), within(1e-4));
         }
-        assertThat(images.trainingCount()).isEqualTo(7600);
+        assertThat(images.trainingCount()).isEqualTo(17350);  // 7,200 concept images + 10,150 trained items (recipe 3)
         assertThat(images.heldoutItem()).hasSize(200);
     }
 
