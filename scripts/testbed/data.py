@@ -174,23 +174,9 @@ def split(seed=SEED, recipe=None):
     items, titles = [], set()
     while len(items) < n_items:
         pool = "all" if roles is None else ("dup" if roles[len(items)] == "duplicated" else "open")
-        names, styles, products = pools[pool]
-        cp, name = rng.choice(names)
-        bg, bg2 = rng.sample(colours, 2)
-        if rng.random() < 0.5:
-            s = rng.uniform(9, 13)
-            x, y = _place(rng, s)
-            em = [(cp, s, x, y)]
-        else:
-            cp2, _ = rng.choice([c for c in names if c[0] != cp])
-            s1, s2 = rng.uniform(6, 9), rng.uniform(6, 9)
-            em = [(cp, s1, *_place(rng, s1)), (cp2, s2, *_place(rng, s2))]
-        title = f"{rng.choice(styles)} {name} {rng.choice(products)}"
-        if title in titles:
+        item = _draw_item(rng, pools[pool], colours, titles)
+        if item is None:
             continue
-        titles.add(title)
-        item = {"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em}, "captions": [title],
-                "name": name}
         if roles is not None:
             item["role"], item["pool"] = roles[len(items)], pool
         items.append(item)
@@ -232,25 +218,33 @@ def extra_singletons(pool, colours, titles):
     seeded stream after recipe 2's items, so recipe 2's concepts, duplicated, singleton and held-out items are
     unchanged. Marked "extra": labels.py samples the same 907 captions as for recipe 2."""
     rng = random.Random(SEED + 3)
-    names, styles, products = pool
     out = []
     while len(out) < EXTRA_SINGLETONS:
-        cp, name = rng.choice(names)
-        bg, bg2 = rng.sample(colours, 2)
-        if rng.random() < 0.5:
-            s = rng.uniform(9, 13)
-            em = [(cp, s, *_place(rng, s))]
-        else:
-            cp2, _ = rng.choice([c for c in names if c[0] != cp])
-            s1, s2 = rng.uniform(6, 9), rng.uniform(6, 9)
-            em = [(cp, s1, *_place(rng, s1)), (cp2, s2, *_place(rng, s2))]
-        title = f"{rng.choice(styles)} {name} {rng.choice(products)}"
-        if title in titles:
-            continue
-        titles.add(title)
-        out.append({"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em}, "captions": [title],
-                    "name": name, "role": "singleton", "pool": "open", "copies": 1, "extra": True})
+        item = _draw_item(rng, pool, colours, titles)
+        if item is not None:
+            out.append(dict(item, role="singleton", pool="open", copies=1, extra=True))
     return out
+
+
+def _draw_item(rng, pool, colours, titles):
+    """One item from a (concepts, styles, products) pool: one or two emoji at fixed places on a two-tone
+    background, titled STYLE NAME PRODUCT; None when the title is taken (the caller draws again). Adds the title
+    to `titles`. The order of draws is the data's: changing it changes every recipe."""
+    names, styles, products = pool
+    cp, name = rng.choice(names)
+    bg, bg2 = rng.sample(colours, 2)
+    if rng.random() < 0.5:
+        s = rng.uniform(9, 13)
+        em = [(cp, s, *_place(rng, s))]
+    else:
+        cp2, _ = rng.choice([c for c in names if c[0] != cp])
+        s1, s2 = rng.uniform(6, 9), rng.uniform(6, 9)
+        em = [(cp, s1, *_place(rng, s1)), (cp2, s2, *_place(rng, s2))]
+    title = f"{rng.choice(styles)} {name} {rng.choice(products)}"
+    if title in titles:
+        return None
+    titles.add(title)
+    return {"comp": {"bg": bg, "bg2": bg2, "split": rng.choice("hv"), "emoji": em}, "captions": [title], "name": name}
 
 
 def recipe_of(train_dir):

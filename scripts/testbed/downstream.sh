@@ -7,13 +7,7 @@
 #                                                 /tmp/testbed-gt)
 # Run after a new checkpoint went through pipeline.sh. The tables in docs/ that name the testbed are re-measured by
 # hand afterwards (compare, membench, mitigation, speed); the commands are next to each table.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-work="${1:-/tmp/testbed-gt}"
-py=/usr/bin/python3
-models=models/testbed
-step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)" >&2; }
+source "$(dirname "$0")/lib.sh"
 
 test -f "$work/samples.npy" || { echo "$work/samples.npy: missing; run scripts/testbed/pipeline.sh $work first" >&2; exit 2; }
 step "training images for the Java side (models/testbed/images)"

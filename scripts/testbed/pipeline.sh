@@ -3,13 +3,7 @@
 #   export to ONNX -> VJP graph -> shared weights -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
 #   scripts/testbed/pipeline.sh [WORK_DIR]      (WORK_DIR keeps the samples, default /tmp/testbed-gt)
 # Training itself is scripts/testbed/train.py (about an hour on 2 cores); run it first.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-work="${1:-/tmp/testbed-gt}"
-py=/usr/bin/python3
-models=models/testbed
-step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)" >&2; }
+source "$(dirname "$0")/lib.sh"
 
 step "data recipe: the checkpoint's (train.json) must be data.py's RECIPE, which every later step reads"
 $py - "$models/train" <<'PY'
