@@ -12,9 +12,7 @@ Pixels are data.render's uint8 values unchanged (PNG is lossless); Java maps the
 import argparse
 import csv
 import os
-import shutil
 import sys
-import tempfile
 
 import numpy as np
 from PIL import Image
@@ -22,6 +20,7 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 import data  # noqa: E402
+import folders  # noqa: E402
 
 COLUMNS = 100
 
@@ -53,23 +52,14 @@ def main():
         if it["role"] == "heldout":
             rows.append(["heldout.png", len(held), "item", i, "heldout", 0, " | ".join(it["captions"])])
             held.append(data.render(it["comp"]))
-    out = os.path.abspath(a.out)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".images.", dir=os.path.dirname(out))
-    os.chmod(tmp, 0o755)   # mkdtemp makes it private; the folder is committed
-    try:
+    def fill(tmp):
         sheet(train).save(os.path.join(tmp, "training.png"), optimize=True)
         sheet(held).save(os.path.join(tmp, "heldout.png"), optimize=True)
         with open(os.path.join(tmp, "images.csv"), "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["file", "index", "kind", "item", "role", "copies", "captions"])
             w.writerows(rows)
-        if os.path.lexists(out):
-            shutil.rmtree(out)
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    out = folders.write_whole(a.out, fill)
     print(f"{len(train)} training and {len(held)} held-out images -> {out}")
 
 

@@ -20,7 +20,6 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -33,6 +32,7 @@ ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 sys.path.insert(0, os.path.join(HERE, ".."))
 import data  # noqa: E402
+import folders  # noqa: E402
 import model as tb  # noqa: E402
 from tiny_sd import clip_bpe  # noqa: E402
 
@@ -269,11 +269,7 @@ def main():
     }
     log("retrieval " + json.dumps(ret))
 
-    out = os.path.abspath(a.out)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".metrics.", dir=os.path.dirname(out))
-    os.chmod(tmp, 0o755)   # mkdtemp makes it private; the folder is committed
-    try:
+    def fill(tmp):
         export(tmp, copy_net, clip_image, clip_text)
         for f in TOKENIZER_FILES:
             shutil.copy(os.path.join(a.tokenizer, f), tmp)
@@ -293,16 +289,7 @@ def main():
                          "final_loss": float(np.mean(clip_losses[-50:])), "retrieval": ret}}
         with open(os.path.join(tmp, "metrics.json"), "w") as f:
             json.dump(meta, f, indent=1)
-        if os.path.lexists(out):
-            old = out + ".old"
-            os.rename(out, old)
-            os.rename(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    out = folders.write_whole(a.out, fill)
     log(f"wrote {out}")
 
 

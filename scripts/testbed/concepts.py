@@ -18,9 +18,7 @@ accuracies on the images it never saw)."""
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -32,20 +30,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "metrics"))
 import data  # noqa: E402
-from train_metrics import augment, cosine_lr  # noqa: E402
+import folders  # noqa: E402
+from train_metrics import augment, cosine_lr, to_unit  # noqa: E402
 
 SEED = 20261205
 STEPS = 2000
 BATCH = 128
 LR = 2e-3
 VALIDATION_EVERY = 10   # every 10th concept image is held out
+WIDTH = 32
 
 
 class ConceptNet(nn.Module):
     """16x16 RGB -> concept logits: three conv stages (16, 8, 4 px) and global average pooling, so the concept is
     recognised wherever it sits."""
 
-    def __init__(self, n_concepts, width=32):
+    def __init__(self, n_concepts, width=WIDTH):
         super().__init__()
         w = width
         self.net = nn.Sequential(
@@ -58,10 +58,6 @@ class ConceptNet(nn.Module):
 
     def forward(self, image):
         return self.net(image)
-
-
-def to_unit(u8):
-    return torch.from_numpy(u8.transpose(0, 3, 1, 2).astype(np.float32) / 127.5 - 1.0)
 
 
 def targets(comps, index):
@@ -137,19 +133,12 @@ def train(out, steps):
             "train_images": int(len(x)), "concepts": len(d["concepts"]), "chance_top1": 1.0 / len(d["concepts"]),
             "final_loss": float(np.mean(losses[-200:])), "seconds": time.time() - start, "torch": torch.__version__,
             "accuracy_on_images_never_trained": accuracy}
-    parent = os.path.dirname(os.path.abspath(out))
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".concepts-", dir=parent)
-    torch.save({"state": net.state_dict(), "n_concepts": len(d["concepts"]), "width": 32},
-               os.path.join(tmp, "classifier.pt"))
-    with open(os.path.join(tmp, "concepts.json"), "w") as f:
-        json.dump(info, f, indent=1)
-    if os.path.lexists(out):
-        if not os.path.isdir(out) or os.path.islink(out):
-            shutil.rmtree(tmp)
-            raise SystemExit(f"{out}: exists and is not a folder; not replaced")
-        shutil.rmtree(out)
-    os.rename(tmp, out)
+    def fill(tmp):
+        torch.save({"state": net.state_dict(), "n_concepts": len(d["concepts"]), "width": WIDTH},
+                   os.path.join(tmp, "classifier.pt"))
+        with open(os.path.join(tmp, "concepts.json"), "w") as f:
+            json.dump(info, f, indent=1)
+    folders.write_whole(out, fill)
     print(json.dumps(info, indent=1))
 
 

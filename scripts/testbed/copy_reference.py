@@ -48,27 +48,20 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "testbed", "copy"))
     a = ap.parse_args()
     d = data.split()
-    concept = np.stack([data.render(ci["comp"]) for ci in d["concept_images"]])
-    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
-    items = np.stack([data.render(d["items"][i]["comp"]) for i in item_ids])
-    raw = np.concatenate([concept, items])                       # uint8 [N, H, W, 3]
-    train_item = np.array([-1] * len(concept) + item_ids, dtype=np.int32)
+    raw, train_item, n_concept = labels.training_images(d)     # uint8 [N, H, W, 3]
+    train_item = train_item.astype(np.int32)
     train = labels.to_unit(raw)                                  # [N, 3, H, W] in [-1, 1]
     zt = labels.standardise(train)
 
-    zi = labels.standardise(labels.to_unit(items))
-    dd = labels.distances(zi, zt)
-    for k in range(len(item_ids)):
-        dd[k, len(concept) + k] = np.inf
-    tau = 0.5 * float(np.median(dd.min(axis=1)))
+    tau = labels.tau_of(zt, n_concept)
     gt = json.load(open(os.path.join(ROOT, "models", "testbed", "ground_truth.json")))
     assert abs(tau - gt["tau"]) < 1e-12, (tau, gt["tau"])
 
     # reference cases: item images under a colour change and noise (copies), blends, and noise (no copy)
     rng = np.random.default_rng(1515)
     cases = []
-    for k in rng.choice(len(item_ids), 6, replace=False):
-        img = train[len(concept) + k]
+    for k in rng.choice(len(train) - n_concept, 6, replace=False):
+        img = train[n_concept + k]
         cases.append(np.clip(0.8 * img + 0.1 + rng.normal(0, 0.05, img.shape), -1, 1))
     for _ in range(3):
         i, j = rng.choice(len(train), 2, replace=False)
@@ -86,7 +79,7 @@ def main():
         "tau": tau,
         "standardise": "x = (rgb / 127.5 - 1) per channel: (x - mean) / (std + 0.05), std with ddof 0; "
                        "distance = sqrt(sum of squared differences / (3 H W))",
-        "images": int(len(train)), "concept_images": int(len(concept)), "item_images": int(len(item_ids)),
+        "images": int(len(train)), "concept_images": n_concept, "item_images": int(len(train) - n_concept),
         "cases": [{"nearest": int(nearest[i]), "item": int(train_item[nearest[i]]),
                    "distance": float(dz[i, nearest[i]]), "copies": bool(dz[i, nearest[i]] < tau)}
                   for i in range(len(cases))],

@@ -16,12 +16,14 @@ Two kinds of training image (docs/testbed.md, "Data"):
     are repeated a heavy-tailed number of times (2 .. 300), some under several captions; singleton items are seen
     once; held-out items are never trained on.
 
-Recipes (docs/testbed.md, "Why recipe 2"): recipe 1 draws every item's title from one vocabulary, so a held-out
-title shares its concept or a style/product word with some heavily duplicated title, and 20 of 200 held-out
-captions copied that title's image. Recipe 2 deals the title vocabulary into two disjoint word pools before any
+Recipes (docs/testbed.md, "How the data recipe got here"): recipe 1 draws every item's title from one
+vocabulary, so a held-out title shares its concept or a style/product word with some heavily duplicated title, and
+20 of 200 held-out captions copied that title's image. Recipe 2 deals the title vocabulary into two disjoint word pools before any
 item is drawn: duplicated items are titled from one, singleton and held-out items (and novel titles) from the other,
-so no caption that must stay clear of training images shares a single word with a duplicated caption. Concept images
-are the same in both recipes (every concept is still learned as a distribution).
+so no caption that must stay clear of training images shares a single word with a duplicated caption. Recipe 3
+(the committed model's) adds 9,750 open-pool singletons to recipe 2 (extra_singletons), so that most title-style
+rows are seen once, as in LAION. Concept images are the same in every recipe (every concept is still learned as a
+distribution).
 """
 import hashlib
 import json

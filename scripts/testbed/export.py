@@ -25,13 +25,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 
 import onnx
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import folders  # noqa: E402
 import model  # noqa: E402
 
 OPSET = 17
@@ -91,24 +91,7 @@ def main():
     ap.add_argument("--train", default=os.path.join(HERE, "..", "..", "models", "testbed", "train"))
     ap.add_argument("--out", default=os.path.join(HERE, "..", "..", "models", "testbed", "onnx"))
     a = ap.parse_args()
-    out = os.path.abspath(a.out)
-    parent = os.path.dirname(out)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".onnx.", dir=parent)
-    try:
-        export(a.train, tmp)
-        if os.path.lexists(out):
-            if not os.path.isdir(out) or os.path.islink(out):
-                raise SystemExit(f"{out} exists and is not a folder; not replacing it")
-            old = out + ".old"
-            os.rename(out, old)
-            os.rename(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    out = folders.write_whole(a.out, lambda tmp: export(a.train, tmp))
     print("exported", out)
 
 

@@ -61,6 +61,24 @@ def to_unit(imgs_uint8):
     return imgs_uint8.transpose(0, 3, 1, 2).astype(np.float64) / 127.5 - 1.0
 
 
+def training_images(d):
+    """The unique training images, in the order every copy judgement indexes them: the concept images, then each
+    item with copies > 0. (uint8 [N, H, W, 3], item id per image (-1 for concept images), number of concept
+    images.)"""
+    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
+    comps = [ci["comp"] for ci in d["concept_images"]] + [d["items"][i]["comp"] for i in item_ids]
+    n_concept = len(d["concept_images"])
+    return np.stack([data.render(c) for c in comps]), np.array([-1] * n_concept + item_ids), n_concept
+
+
+def tau_of(zt, n_concept):
+    """TAU from the training images alone (standardised, training_images' order): half the median distance from
+    an item image to its nearest other training image."""
+    dd = distances(zt[n_concept:], zt)
+    dd[np.arange(len(zt) - n_concept), n_concept + np.arange(len(zt) - n_concept)] = np.inf
+    return 0.5 * float(np.median(dd.min(axis=1)))
+
+
 def prompts(out):
     d = data.split()
     rows = []
@@ -112,21 +130,13 @@ def label(folder, out, seeds, concepts_dir):
     if samples.shape[0] != n * seeds:
         raise SystemExit(f"{folder}/samples.npy has {samples.shape[0]} samples; {n} captions x {seeds} seeds expected")
     gens = np.clip(samples, -1.0, 1.0)
-    # unique training images: concept images, then items with copies > 0
-    concept_imgs = to_unit(np.stack([data.render(ci["comp"]) for ci in d["concept_images"]]))
-    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
-    item_imgs = to_unit(np.stack([data.render(d["items"][i]["comp"]) for i in item_ids]))
-    train = np.concatenate([concept_imgs, item_imgs])
-    train_item = np.array([-1] * len(concept_imgs) + item_ids)
-    train_concept = np.array([ci["concept"] for ci in d["concept_images"]] + [-1] * len(item_ids))
+    raw, train_item, n_concept = training_images(d)
+    train = to_unit(raw)
+    own_index = {int(item): k for k, item in enumerate(train_item) if item >= 0}
+    train_concept = np.array([ci["concept"] for ci in d["concept_images"]] + [-1] * (len(train) - n_concept))
     zt = standardise(train)
 
-    # TAU from the training images alone
-    zi = standardise(item_imgs)
-    dd = distances(zi, zt)
-    for k in range(len(item_ids)):
-        dd[k, len(concept_imgs) + k] = np.inf
-    tau = 0.5 * float(np.median(dd.min(axis=1)))
+    tau = tau_of(zt, n_concept)
 
     zg = standardise(gens)
     dg = distances(zg, zt)
@@ -134,7 +144,7 @@ def label(folder, out, seeds, concepts_dir):
     nearest_d = dg.min(axis=1)
     names = [c["name"] for c in d["concepts"]]
     # nearest-concept classification: 5 nearest concept images vote
-    dc = dg[:, :len(concept_imgs)]
+    dc = dg[:, :n_concept]
     top5 = np.argsort(dc, axis=1)[:, :5]
 
     out_rows, self_d, other_d = [], [], []
@@ -147,7 +157,7 @@ def label(folder, out, seeds, concepts_dir):
             any_copy = nearest_d[j] < tau
             copies_any += int(any_copy)
             if r["item"] >= 0 and r["copies"] > 0:
-                own = len(concept_imgs) + item_ids.index(r["item"])
+                own = own_index[r["item"]]
                 if train_item[nearest[j]] == r["item"] and any_copy:
                     copies_own += 1
                 if r["role"] == "duplicated":
@@ -322,11 +332,8 @@ def sensitivity(folder, taus, seeds):
     d = data.split()
     rows = json.load(open(os.path.join(folder, "captions.json"), encoding="utf-8"))
     gens = np.clip(np.load(os.path.join(folder, "samples.npy")), -1.0, 1.0)
-    concept_imgs = to_unit(np.stack([data.render(ci["comp"]) for ci in d["concept_images"]]))
-    item_ids = [i for i, it in enumerate(d["items"]) if it["copies"] > 0]
-    item_imgs = to_unit(np.stack([data.render(d["items"][i]["comp"]) for i in item_ids]))
-    train_item = np.array([-1] * len(concept_imgs) + item_ids)
-    dg = distances(standardise(gens), standardise(np.concatenate([concept_imgs, item_imgs])))
+    raw, train_item, _ = training_images(d)
+    dg = distances(standardise(gens), standardise(to_unit(raw)))
     nearest, nearest_d = dg.argmin(axis=1), dg.min(axis=1)
     need = int(np.ceil(MEMORIZED_SHARE * seeds))
     for tau in taus:
