@@ -22,6 +22,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 import data  # noqa: E402
 import labels  # noqa: E402
+import onnx_weights  # noqa: E402
 import train_metrics as tm  # noqa: E402
 
 
@@ -51,10 +52,8 @@ def main():
     torch.set_num_threads(2)
     tau = json.load(open(os.path.join(ROOT, "models", "testbed", "ground_truth.json")))["tau"]
     threshold = json.load(open(os.path.join(a.metrics, "metrics.json")))["copy"]["threshold"]
-    ck = torch.load(os.path.join(a.metrics, "checkpoint.pt"))
-    net = tm.ConvTower(tm.COPY_DIM)
-    net.load_state_dict(ck["copy"])
-    net.eval()
+    # the committed copy_encoder.onnx's weights (scripts/testbed/onnx_weights.py; no checkpoint.pt is committed)
+    net = onnx_weights.load_metrics(a.metrics, torch.float32, which=("copy",))["copy"]
 
     d = data.split()
     concept = labels.to_unit(np.stack([data.render(ci["comp"]) for ci in d["concept_images"]]))

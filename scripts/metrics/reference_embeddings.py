@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Float64 references for the Java metric tests (src/test/resources/metrics/reference.json), computed independently
-of MemScope: the metric models rebuilt from checkpoint.pt in PyTorch float64, the testbed images re-rendered by
+of MemScope: the metric models in PyTorch float64 (train_metrics.py's modules with the committed weights, rebuilt bit
+for bit from the metrics folder's ONNX files by scripts/testbed/onnx_weights.py), the testbed images re-rendered by
 data.render, the copy distance by labels.py's NumPy functions, the tokens by scripts/tiny_sd/clip_bpe.py.
 
   /usr/bin/python3 scripts/metrics/reference_embeddings.py [--metrics models/testbed/metrics]"""
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 sys.path.insert(0, os.path.join(HERE, ".."))
 import data  # noqa: E402
 import labels  # noqa: E402
-import train_metrics as tm  # noqa: E402
+import onnx_weights  # noqa: E402
 from tiny_sd import clip_bpe  # noqa: E402
 
 TRAIN_INDICES = [0, 1, 4321, 7199, 7200, 7350, 7599]   # concept images, then trained items (images.csv order)
@@ -41,15 +42,10 @@ def main():
     # a perturbed copy, out of range on purpose: the Java side clips to [-1, 1] first, as must this reference
     rng = np.random.default_rng(5)
     noisy = labels.to_unit(pick) + rng.normal(0, 0.3, pick.shape[:1] + (3, 16, 16))
-    ck = torch.load(os.path.join(a.metrics, "checkpoint.pt"))
-    copy = tm.ConvTower(tm.COPY_DIM)
-    copy.load_state_dict(ck["copy"])
-    image = tm.ConvTower(tm.CLIP_DIM)
-    image.load_state_dict(ck["clip_image"])
-    text = tm.TextTower(ck["vocab_size"], ck["eos_id"], tm.CLIP_DIM)
-    text.load_state_dict(ck["clip_text"])
-    for m in (copy, image, text):
-        m.double().eval()
+    # the committed ONNX files' weights, never a metrics/checkpoint.pt (not committed; a local one can be another
+    # training run): the Java tests these references are for run those ONNX files
+    nets = onnx_weights.load_metrics(a.metrics, torch.float64)
+    copy, image, text = nets["copy"], nets["clip_image"], nets["clip_text"]
     tok = clip_bpe.ClipTokenizer(a.metrics)
     ids = torch.tensor([tok.encode(c) for c in CAPTIONS], dtype=torch.int64)
     noisy_t = torch.from_numpy(np.clip(noisy, -1, 1))

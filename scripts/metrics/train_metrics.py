@@ -13,7 +13,8 @@
 Writes, into a temporary folder renamed into place: copy_encoder.onnx (image [B,3,16,16] in [-1,1] -> embedding
 [B,128], unit norm), clip_image.onnx (image -> embedding [B,64], unit norm), clip_text.onnx (input_ids int64 [B,32]
 -> embedding [B,64], unit norm), the tokenizer files, metrics.json (training settings, losses, the copy threshold,
-the retrieval accuracies) and checkpoint.pt. Everything is seeded; torch uses 2 threads."""
+the retrieval accuracies) and checkpoint.pt (not committed, .gitignore: the references rebuild the same state dicts
+from the ONNX files, scripts/testbed/onnx_weights.py). Everything is seeded; torch uses --threads (default 1)."""
 import argparse
 import json
 import math

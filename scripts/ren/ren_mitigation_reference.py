@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Independent float64 reference of Ren et al.'s (ECCV 2024) inference-time mitigation on the testbed's PyTorch
-checkpoint, for RenMitigationReferenceTest: the noise predictions of the re-exported ONNX UNet under cross-attention
+"""Independent float64 reference of Ren et al.'s (ECCV 2024) inference-time mitigation on the testbed's trained
+weights in PyTorch (the committed weights rebuilt from onnx/ by scripts/testbed/onnx_weights.py), for
+RenMitigationReferenceTest: the noise predictions of the re-exported ONNX UNet under cross-attention
 key control (attn_key_scale / attn_key_bias) must match these.
 
 Written from the authors' code (renjie3/MemAttn, refactored_attention_processor.py: AttnProcessor2_0 with
@@ -77,7 +78,7 @@ def main():
     base = os.path.join(ROOT, "models", "testbed")
     with open(os.path.join(base, "reference", "reference_scores.json"), encoding="utf-8") as f:
         pool = json.load(f)["prompts"]
-    m = rs.Model(os.path.join(base, "train"), os.path.join(base, "onnx"))
+    m = rs.Model(os.path.join(base, "onnx"))
     for name in m.unet.ATTENTION_LAYERS:
         layer = getattr(m.unet, name).cross_attn
         layer.forward = (lambda mod: (lambda x, ctx, *a: cross_attention(mod, x, ctx, *a)))(layer)

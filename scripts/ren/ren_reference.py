@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Independent float64 reference of Ren et al.'s (ECCV 2024) cross-attention detection statistics on the testbed's
-PyTorch checkpoint (not the ONNX export MemScope runs), for RenAttentionTest.
+trained weights in PyTorch (model.py's modules, the committed weights rebuilt from onnx/ by
+scripts/testbed/onnx_weights.py; not the ONNX graph MemScope runs), for RenAttentionTest.
 
 Definition (the authors' detect.py, mode "E"): the cross-attention probabilities of the first denoising step,
 averaged over query pixels and over layers (each layer weighted equally), give a distribution a over all T tokens;
@@ -40,7 +41,7 @@ def main():
     base = os.path.join(ROOT, "models", "testbed")
     with open(os.path.join(base, "reference", "reference_scores.json"), encoding="utf-8") as f:
         prompts = json.load(f)["prompts"]
-    m = rs.Model(os.path.join(base, "train"), os.path.join(base, "onnx"))
+    m = rs.Model(os.path.join(base, "onnx"))
     m.unet.attention_outputs = True
     x = rs.noise(rs.ANISO_SEED)[None].expand(len(prompts), -1, -1, -1).contiguous()
     c = m.states(prompts)

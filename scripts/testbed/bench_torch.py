@@ -17,7 +17,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
-import export  # noqa: E402
+import onnx_weights  # noqa: E402
 import reference_scores as ref  # noqa: E402
 from tiny_sd import clip_bpe  # noqa: E402
 
@@ -86,7 +86,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(2)
     base = os.path.join(ROOT, "models", "testbed")
-    text, unet = export.load(os.path.join(base, "train"), torch.float32)
+    text, unet = onnx_weights.load_testbed(os.path.join(base, "onnx"), torch.float32)
     tok = clip_bpe.ClipTokenizer(os.path.join(base, "onnx"))
     x = ref.noise(20240).float()[None]
     acp = ref.alphas_cumprod().float()

@@ -40,7 +40,17 @@ TOKENIZER_FILES = ("vocab.json", "merges.txt", "tokenizer_config.json")
 
 
 def load(train_dir, dtype=torch.float32):
-    ck = torch.load(os.path.join(train_dir, "checkpoint.pt"))
+    """The text encoder and UNet of a training folder: its checkpoint.pt (train.py's EMA weights) when there is one
+    (a fresh training run, what export.py and vjp.py read in pipeline.sh); otherwise the weights of the committed
+    ONNX export in the sibling onnx/ folder (models/testbed/train carries no checkpoint.pt in git: the committed
+    weights live once, in onnx/, and onnx_weights.py rebuilds the same state dicts from them bit for bit)."""
+    ck_path = os.path.join(train_dir, "checkpoint.pt")
+    if not os.path.isfile(ck_path):
+        import onnx_weights
+        onnx_dir = os.path.join(train_dir, "..", "onnx")
+        print(f"{ck_path}: absent; rebuilding the weights from {os.path.normpath(onnx_dir)}", file=sys.stderr)
+        return onnx_weights.load_testbed(onnx_dir, dtype)
+    ck = torch.load(ck_path)
     r = ck["recipe"]
     text = model.TextEncoder(ck["vocab_size"])
     unet = model.UNet(widths=tuple(r["widths"]))
@@ -50,7 +60,30 @@ def load(train_dir, dtype=torch.float32):
 
 
 def export(train_dir, out):
+    if not os.path.isfile(os.path.join(train_dir, "checkpoint.pt")):
+        # re-exporting the committed ONNX weights with the same code would rewrite the same graphs, and with changed
+        # export code onnx_weights.py can no longer map them (it rebuilds through this very export path)
+        raise SystemExit(f"{train_dir}/checkpoint.pt: missing. export.py exports a training run (train.py). To "
+                         "re-export the committed weights, write them out first, before changing the export code: "
+                         f"scripts/testbed/onnx_weights.py checkpoint --out {train_dir}")
     text, unet = load(train_dir)
+    export_graphs(text, unet, out)
+    for f in TOKENIZER_FILES:
+        shutil.copy(os.path.join(train_dir, f), out)
+    with open(os.path.join(out, "scheduler_config.json"), "w") as f:
+        json.dump({"_class_name": "DDIMScheduler", "prediction_type": "epsilon", "num_train_timesteps": 1000,
+                   "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012,
+                   "steps_offset": 1, "set_alpha_to_one": False, "clip_sample": False}, f, indent=1)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump({"_class_name": "MemScopeTestbedUNet", "sample_size": model.RES, "in_channels": model.CHANNELS,
+                   "out_channels": model.CHANNELS, "cross_attention_dim": model.TEXT_DIM,
+                   "attention_outputs": list(model.UNet.ATTENTION_LAYERS),
+                   "attention_key_controls": list(KEY_CONTROLS)}, f, indent=1)
+
+
+def export_graphs(text, unet, out):
+    """text_encoder.onnx and unet.onnx of the given float32 modules into `out` (also onnx_weights.py's path for a
+    freshly initialised model, so both must stay this one function)."""
     unet.attention_outputs = True
     T, D = model.MAX_LENGTH, model.TEXT_DIM
     ids = torch.zeros(2, T, dtype=torch.int64)
@@ -70,20 +103,10 @@ def export(train_dir, out):
     torch.onnx.export(unet, (x, t, ehs, scale, bias), path,
                       input_names=["sample", "timestep", "encoder_hidden_states", *KEY_CONTROLS],
                       output_names=names, opset_version=OPSET, dynamic_axes=axes)
+    unet.attention_outputs = False
     inputs = [i.name for i in onnx.load(path).graph.input]
     if inputs[3:] != list(KEY_CONTROLS):
         raise SystemExit(f"{path}: expected the inputs {list(KEY_CONTROLS)} after the three UNet inputs, got {inputs}")
-    for f in TOKENIZER_FILES:
-        shutil.copy(os.path.join(train_dir, f), out)
-    with open(os.path.join(out, "scheduler_config.json"), "w") as f:
-        json.dump({"_class_name": "DDIMScheduler", "prediction_type": "epsilon", "num_train_timesteps": 1000,
-                   "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012,
-                   "steps_offset": 1, "set_alpha_to_one": False, "clip_sample": False}, f, indent=1)
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump({"_class_name": "MemScopeTestbedUNet", "sample_size": model.RES, "in_channels": model.CHANNELS,
-                   "out_channels": model.CHANNELS, "cross_attention_dim": D,
-                   "attention_outputs": list(model.UNet.ATTENTION_LAYERS),
-                   "attention_key_controls": list(KEY_CONTROLS)}, f, indent=1)
 
 
 def main():

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The testbed from a trained checkpoint to committed artefacts (docs/testbed.md), in order:
-#   export to ONNX -> VJP graph -> shared weights -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
+#   export to ONNX -> VJP graph -> shared weights -> weights read back -> ground-truth prompts -> MemScope's DDIM samples -> labels -> sha256 sums -> reference scores
 #   scripts/testbed/pipeline.sh [WORK_DIR]      (WORK_DIR keeps the samples, default /tmp/testbed-gt)
-# Training itself is scripts/testbed/train.py (about an hour on 2 cores); run it first.
+# Training itself is scripts/testbed/train.py (about an hour on 2 cores); run it first. Its checkpoint.pt stays out of
+# git (.gitignore): the committed weights are those of onnx/, which the PyTorch references read back
+# (scripts/testbed/onnx_weights.py).
 source "$(dirname "$0")/lib.sh"
 
 step "data recipe: the checkpoint's (train.json) must be data.py's RECIPE, which every later step reads"
@@ -22,6 +24,8 @@ $py scripts/testbed/vjp.py check --train $models/train
 $py scripts/testbed/vjp.py export --train $models/train --out $models/onnx
 step "one weights file for unet.onnx and unet_vjp.onnx"
 $py scripts/testbed/share_weights.py --onnx $models/onnx
+step "the state dicts rebuilt from onnx/ (what the references read) are the checkpoint's, bit for bit"
+$py scripts/testbed/onnx_weights.py verify --which testbed --models $models
 step "ground-truth prompts"
 $py scripts/testbed/labels.py prompts --out "$work"
 step "sample every caption (MemScope DDIM, 50 steps, guidance 7.5, 4 seeds)"

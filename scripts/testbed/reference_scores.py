@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Independent float64 reference scores of the detectors on the testbed's PyTorch checkpoint (not the ONNX export,
-not MemScope's code): the oracle of dev.memscope.model.testbed.TestbedReferenceTest.
+"""Independent float64 reference scores of the detectors on the testbed's trained weights in PyTorch (model.py's
+modules, not the ONNX graphs, not MemScope's code): the oracle of dev.memscope.model.testbed.TestbedReferenceTest.
+The weights are the committed ones, rebuilt bit for bit from onnx/ by onnx_weights.py (no checkpoint.pt is
+committed).
 
 Written the way the papers' repositories compute them, on the float64 copy of the trained weights:
   anisotropy   shared x_T (java.util.Random(20240).nextGaussian(), as MemScope's SharedNoise draws it), t = 981 and
@@ -26,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
-import export  # noqa: E402
+import onnx_weights  # noqa: E402
 from tiny_sd import clip_bpe  # noqa: E402
 
 ANISO_SEED = 20240
@@ -79,8 +81,12 @@ def alphas_cumprod():
 
 
 class Model:
-    def __init__(self, train_dir, onnx_dir):
-        self.text, self.unet = export.load(train_dir, torch.float64)
+    def __init__(self, onnx_dir):
+        # Always the committed export's weights, never a train/checkpoint.pt that may lie around: these references
+        # are the oracles of Java tests that run exactly those ONNX files, and a local (git-ignored) checkpoint can
+        # be a newer or older training run. In pipeline.sh the export was just written from the checkpoint, so the
+        # weights are the same bit for bit (onnx_weights.py verify).
+        self.text, self.unet = onnx_weights.load_testbed(onnx_dir, torch.float64)
         self.tok = clip_bpe.ClipTokenizer(onnx_dir)
         self.acp = alphas_cumprod()
 
@@ -161,11 +167,11 @@ def main():
     import argparse
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default=os.path.join(ROOT, "models", "testbed"),
-                    help="folder with train/checkpoint.pt, onnx/ (tokenizer) and labels.csv")
+                    help="folder with onnx/ (the weights and the tokenizer) and labels.csv")
     a = ap.parse_args()
     torch.set_num_threads(2)
     base = a.models
-    m = Model(os.path.join(base, "train"), os.path.join(base, "onnx"))
+    m = Model(os.path.join(base, "onnx"))
     prompts = pick_prompts(os.path.join(base, "labels.csv"))
     N, A, fd, exact = anisotropy_and_sharpness(m, prompts)
     first = wen(m, prompts, 1)

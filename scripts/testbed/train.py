@@ -9,7 +9,8 @@ Seeded and deterministic for a fixed thread count (--threads, default 2): the ep
 timesteps and noise of step s come from generators seeded by (SEED, epoch) and (SEED, s), so a run resumed from a
 checkpoint continues exactly as an uninterrupted one. Training stops after --steps steps, never on a clock.
 Writes checkpoint.pt (EMA weights, what is exported), state.pt (for --resume), loss.csv, loss.png, tokenizer files
-and train.json (recipe, timings)."""
+and train.json (recipe, timings). checkpoint.pt and state.pt are not committed (.gitignore): the committed weights
+are onnx/'s, which scripts/testbed/onnx_weights.py turns back into these state dicts bit for bit."""
 import argparse
 import csv
 import json

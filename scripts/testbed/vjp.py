@@ -283,6 +283,12 @@ def check(train_dir):
 
 def export(train_dir, out):
     _, unet = load(train_dir, torch.float32)
+    export_graph(unet, out)
+
+
+def export_graph(unet, out, sanity=True):
+    """unet_vjp.onnx of a float32 model.UNet into `out` (also onnx_weights.py's path for a freshly initialised UNet,
+    which skips the float32 comparison with autograd: sanity=False)."""
     vjp = UNetVjp(unet).eval()
     x, t, ehs, v = inputs(2, torch.float32)
     names = ["sample", "timestep", "encoder_hidden_states", "cotangent"]
@@ -291,6 +297,8 @@ def export(train_dir, out):
     with torch.no_grad():
         torch.onnx.export(vjp, (x, t, ehs, v), path, input_names=names, output_names=outs, opset_version=OPSET,
                           dynamic_axes={n: {0: "batch"} for n in names + outs})
+        if not sanity:
+            return path
         # float32 sanity check against autograd (ONNX Runtime is checked from Java: OnnxVjpTest)
         out32, gx32, gc32 = vjp(x, t, ehs, v)
     x.requires_grad_(True)
@@ -299,6 +307,7 @@ def export(train_dir, out):
     print("float32 torch: grad_sample rel err %.2e, grad_states rel err %.2e" % (
         ((gx32 - gx).abs().max() / gx.abs().max()).item(), ((gc32 - gc).abs().max() / gc.abs().max()).item()))
     print("wrote", path, os.path.getsize(path), "bytes")
+    return path
 
 
 def main():

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed metric models (models/testbed/metrics) through ONNX Runtime in float32 against the same networks
- * rebuilt from checkpoint.pt in PyTorch float64 (scripts/metrics/reference_embeddings.py, which also re-renders the
+ * rebuilt from the ONNX weights in PyTorch float64 (scripts/metrics/reference_embeddings.py, which also re-renders the
  * images with data.render and tokenizes with the Python BPE). Tolerance: 2e-4 absolute per component of a unit
  * vector: float32 convolutions, linear layers and layer norms, each a sum of at most ~1,000 terms of order 1, keep
  * errors near 1e-6; 2e-4 leaves room for ONNX Runtime's fused kernels while still catching a wrong weight, layout
