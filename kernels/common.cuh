@@ -79,3 +79,8 @@ __device__ __forceinline__ void aligned_split(long long start, long long end, lo
         a1 = end;
     }
 }
+
+// Whether all four lanes are finite: the elementwise kernels' non-finite flag.
+__device__ __forceinline__ bool all_finite(float4 r) {
+    return isfinite(r.x) && isfinite(r.y) && isfinite(r.z) && isfinite(r.w);
+}

@@ -1,7 +1,7 @@
-// Elementwise guidance and update kernels. Each result is computed with explicitly rounded float operations
-// (__fadd_rn and friends cannot be contracted into FMA), in the order ScalarKernels writes them, so the output is
-// bit-identical to the scalar backend. The output may alias an input: every element is read and then written by
-// the same thread, so no pointer here is __restrict__.
+// Elementwise update kernels of the fused ops (cfg, on the generic path, is in ops.cuh). Each result is computed
+// with explicitly rounded float operations (__fadd_rn and friends cannot be contracted into FMA), in the order
+// ScalarKernels writes them, so the output is bit-identical to the scalar backend. The output may alias an input:
+// every element is read and then written by the same thread, so no pointer here is __restrict__.
 //
 // Launch bounds: block size only. A minimum-blocks hint (MS_MIN_BLOCKS) lets ptxas use up to 64 registers, and it
 // did (40-62), for kernels that need 20-40 without it; fewer registers is more resident blocks per SM.
@@ -12,69 +12,6 @@
 // zeroed before the launch; every writer stores the same value, so the result does not depend on order).
 #pragma once
 #include "common.cuh"
-
-__device__ __forceinline__ float cfg_one(float u, float c, float scale) {
-    return __fadd_rn(u, __fmul_rn(scale, __fsub_rn(c, u)));
-}
-
-__device__ __forceinline__ bool all_finite(float4 r) {
-    return isfinite(r.x) && isfinite(r.y) && isfinite(r.z) && isfinite(r.w);
-}
-
-template <bool VEC>
-__device__ __forceinline__ void cfg_body(const float* eps_u, const float* eps_c, const float* scale, int batch,
-                                         long long n, float* out, int* nonfinite) {
-    bool bad = false;
-    // Indices within a sample are 32-bit: the host's Shape keeps a sample below 2^31 floats, and an unsigned
-    // index plus a stride of one wave of threads stays below 2^32. Only the sample's base offset needs 64 bits.
-    const unsigned per = (unsigned) n;
-    const unsigned stride = gridDim.x * MS_BLOCK;
-    for (int s = blockIdx.y; s < batch; s += gridDim.y) {
-        const float k = scale[s];
-        const long long start = (long long) s * n;
-        const float* us = eps_u + start;
-        const float* cs = eps_c + start;
-        float* os = out + start;
-        if (VEC) {
-            const unsigned quads = per >> 2;
-            const float4* u4 = reinterpret_cast<const float4*>(us);
-            const float4* c4 = reinterpret_cast<const float4*>(cs);
-            float4* o4 = reinterpret_cast<float4*>(os);
-            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < quads; i += stride) {
-                const float4 u = u4[i];
-                const float4 c = c4[i];
-                float4 r;
-                r.x = cfg_one(u.x, c.x, k);
-                r.y = cfg_one(u.y, c.y, k);
-                r.z = cfg_one(u.z, c.z, k);
-                r.w = cfg_one(u.w, c.w, k);
-                bad |= !all_finite(r);
-                o4[i] = r;
-            }
-        } else {
-            for (unsigned i = blockIdx.x * MS_BLOCK + threadIdx.x; i < per; i += stride) {
-                const float r = cfg_one(us[i], cs[i], k);
-                bad |= !isfinite(r);
-                os[i] = r;
-            }
-        }
-    }
-    if (bad) {
-        *nonfinite = 1;
-    }
-}
-
-extern "C" __global__ void __launch_bounds__(MS_BLOCK)
-cfg_vec(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
-        int* nonfinite) {
-    cfg_body<true>(eps_u, eps_c, scale, batch, n, out, nonfinite);
-}
-
-extern "C" __global__ void __launch_bounds__(MS_BLOCK)
-cfg_scalar(const float* eps_u, const float* eps_c, const float* scale, int batch, long long n, float* out,
-           int* nonfinite) {
-    cfg_body<false>(eps_u, eps_c, scale, batch, n, out, nonfinite);
-}
 
 // AMG: r = u + guide*(c - u); r += dedup*(u - n) when HAS_N; r += dissim*g when HAS_G.
 // guide = (float)(s0 - s1[b]) and dissim = (float)(c3[b] * sqrt(1 - abar_t)) are rounded on the host in double,
@@ -98,7 +35,8 @@ __device__ __forceinline__ void amg_body(const float* eps_u, const float* eps_c,
                                          const float* guide, const float* dedup, const float* dissim, int batch,
                                          long long n, float* out, int* nonfinite) {
     bool bad = false;
-    // 32-bit indices within a sample, as in cfg_body.
+    // Indices within a sample are 32-bit: the host's Shape keeps a sample below 2^31 floats, and an unsigned
+    // index plus a stride of one wave of threads stays below 2^32. Only the sample's base offset needs 64 bits.
     const unsigned per = (unsigned) n;
     const unsigned stride = gridDim.x * MS_BLOCK;
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {

@@ -91,7 +91,7 @@ __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const
 }
 
 extern "C" __global__ void __launch_bounds__(MS_BLOCK, MS_MIN_BLOCKS)
-diffNorm_mse_partials(const float* __restrict__ a, const float* __restrict__ b, int batch, long long n, int chunks,
+diffNorm_partials(const float* __restrict__ a, const float* __restrict__ b, int batch, long long n, int chunks,
                       double* __restrict__ partials) {
     flat_partials<SquaredDiff>(a, b, batch, n, chunks, partials);
 }
@@ -255,9 +255,9 @@ MS_PIXEL_COSINE_CHANNELS(guidanceAlignment_pMinusQ_channels, P_MINUS_Q)
 // ---- stage two ---------------------------------------------------------------------------------------------------
 
 // One warp per sample adds the sample's chunk partials in a fixed order. mode 0: out = sqrt(sum) (difference
-// norm); mode 1: out = sum / divisor (mse, mean pixel cosine).
+// norm); mode 1: out = sum / divisor (mean pixel cosine).
 extern "C" __global__ void __launch_bounds__(MS_FINISH)
-diffNorm_mse_pixelCosine_finish(const double* __restrict__ partials, int batch, int chunks, int mode, double divisor,
+diffNorm_pixelCosine_finish(const double* __restrict__ partials, int batch, int chunks, int mode, double divisor,
            float* __restrict__ out) {
     for (int s = blockIdx.x; s < batch; s += gridDim.x) {
         double t = 0.0;

@@ -1,6 +1,6 @@
 package dev.memscope.bench;
 
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 
 import java.util.Arrays;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.kernels.call.KernelCall;
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.call.KernelParams;
 import dev.memscope.tensor.Npy;
 import dev.memscope.tensor.TensorF32;

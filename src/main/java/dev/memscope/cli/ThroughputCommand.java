@@ -3,7 +3,7 @@ package dev.memscope.cli;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.kernels.call.KernelCall;
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.call.KernelParams;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;

@@ -1,6 +1,6 @@
 package dev.memscope.golden;
 
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.call.KernelParams;
 
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.memscope.golden;
 import dev.memscope.json.JsonDocument;
 import dev.memscope.json.JsonFormatException;
 import dev.memscope.json.JsonValue;
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.memscope.golden;
 
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.kernels.call.KernelCall;
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.tensor.Npy;
 import dev.memscope.tensor.NpyArray;
 import dev.memscope.tensor.TensorF32;

@@ -1,5 +1,7 @@
 package dev.memscope.kernels;
 
+import java.util.List;
+
 import dev.memscope.tensor.TensorF32;
 
 /**
@@ -12,6 +14,8 @@ import dev.memscope.tensor.TensorF32;
 public abstract class CheckedKernels implements ScoreKernels {
 
     private final NonFinitePolicy policy;
+    /** The operands of this backend's own generic-path methods (mse, cfg): filled per call, never reallocated. */
+    private final OpArgs own = new OpArgs();
 
     protected CheckedKernels(NonFinitePolicy policy) {
         this.policy = policy;
@@ -60,21 +64,90 @@ public abstract class CheckedKernels implements ScoreKernels {
 
     @Override
     public final void mse(TensorF32 pred, TensorF32 target, float[] out) {
-        sameShape("mse", "pred", pred, "target", target);
-        perSample("mse", "out", out, pred);
-        mseImpl(pred, target, out);
-        checkPerSample("mse", out, "pred", pred, "target", target);
+        try {
+            run(own.reset(KernelOp.MSE).input(pred).input(target).into(out));
+        } finally {
+            own.clear();
+        }
     }
 
     // ---- elementwise ------------------------------------------------------------------------------------------
 
     @Override
     public final void cfg(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
-        sameShape("cfg", "eps_u", epsU, "eps_c", epsC);
-        sameShape("cfg", "eps_u", epsU, "out", out);
-        perSampleParam("cfg", "scale", scale, epsU);
-        boolean finite = cfgImpl(epsU, epsC, scale, out);
-        checkElementwise("cfg", finite, out, "eps_u", epsU, "eps_c", epsC);
+        try {
+            run(own.reset(KernelOp.CFG).input(epsU).input(epsC).param(scale).into(out));
+        } finally {
+            own.clear();
+        }
+    }
+
+    // ---- the generic path: checks derived from the op's description -------------------------------------------
+
+    @Override
+    public final void run(OpArgs a) {
+        if (a == null || a.op() == null) {
+            throw new IllegalArgumentException("run: no op given (OpArgs.of(op))");
+        }
+        KernelOp op = a.op();
+        String name = op.cliName();
+        if (!op.generic()) {
+            throw new IllegalArgumentException(name + " is not on the generic path: call its own method of"
+                    + " ScoreKernels");
+        }
+        List<String> inputs = op.requiredInputs();
+        if (a.inputCount() != inputs.size()) {
+            throw new IllegalArgumentException(name + " takes " + inputs.size() + " inputs (" + op.inputList()
+                    + "), got " + a.inputCount());
+        }
+        TensorF32 first = a.input(0);
+        for (int i = 1; i < inputs.size(); i++) {
+            sameShape(name, inputs.get(0), first, inputs.get(i), a.input(i));
+        }
+        if (first == null) {
+            throw new IllegalArgumentException(name + ": tensor " + inputs.get(0) + " is null");
+        }
+        List<String> params = op.perSampleParamOrder();
+        if (a.paramCount() != params.size()) {
+            throw new IllegalArgumentException(name + " takes " + params.size() + " per-sample parameters "
+                    + params + ", got " + a.paramCount());
+        }
+        for (int k = 0; k < params.size(); k++) {
+            perSampleParam(name, params.get(k), a.param(k), first);
+        }
+        if (op.perSample()) {
+            perSample(name, "out", a.perSampleOut(), first);
+            runImpl(a);
+            if (!allFinite(a.perSampleOut())) {
+                checkPerSample(name, a.perSampleOut(), named(a));
+            }
+        } else {
+            sameShape(name, inputs.get(0), first, "out", a.tensorOut());
+            boolean finite = runImpl(a);
+            if (!finite) {
+                checkElementwise(name, false, a.tensorOut(), named(a));
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** (name, tensor) pairs of the inputs, for naming the one at fault. */
+    private static Object[] named(OpArgs a) {
+        List<String> names = a.op().requiredInputs();
+        Object[] named = new Object[2 * names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            named[2 * i] = names.get(i);
+            named[2 * i + 1] = a.input(i);
+        }
+        return named;
     }
 
     @Override
@@ -140,10 +213,19 @@ public abstract class CheckedKernels implements ScoreKernels {
 
     protected abstract void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out);
 
-    protected abstract void mseImpl(TensorF32 pred, TensorF32 target, float[] out);
+    /**
+     * Runs an op on the generic path on checked operands: every input has the first one's shape, every per-sample
+     * parameter is finite with one value per sample, the result has the right form. For an elementwise op returns
+     * whether every element written is finite (a per-sample op's result is checked here; return true). A backend
+     * switches on {@code a.op()} and throws {@link #notImplemented} for an op it does not know.
+     */
+    protected abstract boolean runImpl(OpArgs a);
 
-    /** Returns whether every element written is finite. */
-    protected abstract boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out);
+    /** What a backend's {@link #runImpl} throws for a generic op it has no implementation of. */
+    protected final UnsupportedOperationException notImplemented(KernelOp op) {
+        return new UnsupportedOperationException("the " + name() + " backend has no implementation of "
+                + op.cliName());
+    }
 
     /**
      * Returns whether every element written is finite. {@code epsN}/{@code s2} and {@code g}/{@code c3} are

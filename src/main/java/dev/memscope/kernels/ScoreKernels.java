@@ -42,7 +42,7 @@ public interface ScoreKernels extends AutoCloseable {
     /** {@code out[b]} = cosine between samples {@code u_b} and {@code v_b} as flat vectors (norms clamped). */
     void globalCosine(TensorF32 u, TensorF32 v, float[] out);
 
-    /** Classifier-free guidance {@code out = eps_u + scale[b] * (eps_c - eps_u)}. */
+    /** Classifier-free guidance {@code out = eps_u + scale[b] * (eps_c - eps_u)}. An op on the generic path. */
     void cfg(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out);
 
     /**
@@ -53,8 +53,15 @@ public interface ScoreKernels extends AutoCloseable {
     void amg(TensorF32 epsU, TensorF32 epsC, TensorF32 epsN, TensorF32 g,
              double s0, float[] s1, float[] s2, float[] c3, double abarT, TensorF32 out);
 
-    /** {@code out[b]} = mean over C*H*W of {@code (pred - target)^2}. */
+    /** {@code out[b]} = mean over C*H*W of {@code (pred - target)^2}. An op on the generic path. */
     void mse(TensorF32 pred, TensorF32 target, float[] out);
+
+    /**
+     * Runs an op on the generic path ({@link KernelOp#generic()}) on the operands in {@code args}; ops without a
+     * method of their own here are called this way: {@code run(OpArgs.of(op).input(a).input(b).into(out))}.
+     * Arguments are checked against the op's {@link KernelOp} description.
+     */
+    void run(OpArgs args);
 
     /**
      * One deterministic DDIM step (eta = 0): {@code x0 = (x_t - sqrt(1 - abarT) eps) / sqrt(abarT)},

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MemScope's detectors on the committed testbed model through ONNX Runtime (float32) against the independent
- * float64 PyTorch scores of scripts/testbed/reference_scores.py on the training checkpoint
+ * float64 PyTorch scores of scripts/testbed/reference_scores.py on the same weights rebuilt as PyTorch modules
  * (models/testbed/reference/reference_scores.json): the papers' formulas written out in PyTorch, not MemScope's
  * code. Tolerance: rtol 1e-3 with atol 1e-4 (for A, a mean cosine that can sit near zero), per the testbed issue.
  */

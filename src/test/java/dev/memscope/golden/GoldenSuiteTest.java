@@ -4,7 +4,8 @@ import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
-import dev.memscope.kernels.call.KernelOp;
+import dev.memscope.kernels.KernelOp;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.tensor.TensorF32;
 import org.junit.jupiter.api.AfterAll;
@@ -244,6 +245,13 @@ class GoldenSuiteTest {
         public void mse(TensorF32 pred, TensorF32 target, float[] out) {
             base.mse(pred, target, out);
             edit.accept("mse", out);
+        }
+
+        @Override
+        public void run(OpArgs args) {
+            base.run(args);
+            edit.accept(args.op().cliName(), args.perSampleOut() != null ? args.perSampleOut()
+                    : args.tensorOut().data());
         }
 
         @Override

@@ -47,13 +47,8 @@ class PropertyChecksCatchBugsTest {
         }
 
         @Override
-        protected void mseImpl(TensorF32 p, TensorF32 t, float[] out) {
-            ok.mse(p, t, out);
-        }
-
-        @Override
-        protected boolean cfgImpl(TensorF32 u, TensorF32 c, float[] s, TensorF32 out) {
-            ok.cfg(u, c, s, out);
+        protected boolean runImpl(OpArgs a) {
+            ok.run(a);
             return true;
         }
 
@@ -130,10 +125,14 @@ class PropertyChecksCatchBugsTest {
     /** Uses the first sample's scale for the last sample (an off-by-one in a thread's batch range). */
     static final class WrongSampleScale extends Mutant {
         @Override
-        protected boolean cfgImpl(TensorF32 u, TensorF32 c, float[] s, TensorF32 out) {
+        protected boolean runImpl(OpArgs a) {
+            if (a.op() != KernelOp.CFG) {
+                return super.runImpl(a);
+            }
+            float[] s = a.param(0);
             float[] shifted = s.clone();
             shifted[s.length - 1] = s[0];
-            ok.cfg(u, c, shifted, out);
+            ok.cfg(a.input(0), a.input(1), shifted, a.tensorOut());
             return true;
         }
     }

@@ -2,6 +2,8 @@ package dev.memscope.kernels.call;
 
 import dev.memscope.diffusion.NoiseSchedule;
 import dev.memscope.kernels.GuidanceVariant;
+import dev.memscope.kernels.KernelOp;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.kernels.ScoreKernels;
 import dev.memscope.tensor.Shape;
@@ -22,7 +24,8 @@ public final class KernelCall {
     // parsed parameters; unused ones stay null / NaN
     private GuidanceVariant variant;
     private Conversion conversion;
-    private float[] scale;
+    /** An op on the generic path: its per-sample parameters in declaration order. */
+    private float[][] perSampleParams;
     private double s0 = Double.NaN;
     private float[] s1;
     private float[] s2;
@@ -56,7 +59,6 @@ public final class KernelCall {
         int batch = shape.batch();
         switch (op) {
             case GUIDANCE_ALIGNMENT -> variant = GuidanceVariant.parse(p.text("variant", "uncond-guidance"));
-            case CFG -> scale = p.perSample("scale", batch);
             case AMG -> {
                 boolean withN = inputs.containsKey("eps_n");
                 boolean withG = inputs.containsKey("g");
@@ -92,6 +94,10 @@ public final class KernelCall {
                 abarT = abar(p, "abar", "t");
             }
             default -> {
+                if (op.generic()) {
+                    perSampleParams = op.perSampleParamOrder().stream().map(name -> p.perSample(name, batch))
+                            .toArray(float[][]::new);
+                }
             }
         }
     }
@@ -157,13 +163,21 @@ public final class KernelCall {
             case GUIDANCE_ALIGNMENT -> k.guidanceAlignment(in.get("eps_c"), in.get("eps_u"), variant, out);
             case PIXEL_COSINE -> k.pixelCosine(in.get("u"), in.get("v"), out);
             case GLOBAL_COSINE -> k.globalCosine(in.get("u"), in.get("v"), out);
-            case MSE -> k.mse(in.get("pred"), in.get("target"), out);
-            case CFG -> k.cfg(in.get("eps_u"), in.get("eps_c"), scale, new TensorF32(shape, out));
             case AMG -> k.amg(in.get("eps_u"), in.get("eps_c"), in.get("eps_n"), in.get("g"), s0, s1, s2, c3,
                     Double.isNaN(abarT) ? 1.0 : abarT, new TensorF32(shape, out));
             case DDIM_STEP -> k.ddimStep(in.get("x_t"), in.get("eps"), abarT, abarPrev, new TensorF32(shape, out));
             case CONVERT -> k.convert(conversion, in.get("x_t"), in.get("in"), abarT, new TensorF32(shape, out));
-            default -> throw new AssertionError(op);
+            default -> {
+                if (!op.generic()) {
+                    throw new AssertionError(op);
+                }
+                OpArgs args = OpArgs.of(op);
+                op.requiredInputs().forEach(name -> args.input(in.get(name)));
+                for (float[] values : perSampleParams) {
+                    args.param(values);
+                }
+                k.run(op.perSample() ? args.into(out) : args.into(new TensorF32(shape, out)));
+            }
         }
     }
 
@@ -172,7 +186,11 @@ public final class KernelCall {
         StringBuilder sb = new StringBuilder();
         append(sb, "variant", variant == null ? null : variant.name().toLowerCase());
         append(sb, "conversion", conversion == null ? null : conversion.name().toLowerCase());
-        append(sb, "scale", scale);
+        if (perSampleParams != null) {
+            for (int i = 0; i < perSampleParams.length; i++) {
+                append(sb, op.perSampleParamOrder().get(i), perSampleParams[i]);
+            }
+        }
         append(sb, "s0", Double.isNaN(s0) ? null : s0);
         append(sb, "s1", s1);
         append(sb, "s2", s2);

@@ -3,6 +3,7 @@ package dev.memscope.kernels.cpu;
 import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.TensorF32;
 import jdk.incubator.vector.FloatVector;
@@ -231,7 +232,15 @@ public final class VectorKernels extends CheckedKernels {
     }
 
     @Override
-    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
+    protected boolean runImpl(OpArgs a) {
+        return switch (a.op()) {
+            case MSE -> runMse(a.input(0), a.input(1), a.perSampleOut());
+            case CFG -> runCfg(a.input(0), a.input(1), a.param(0), a.tensorOut());
+            default -> throw notImplemented(a.op());
+        };
+    }
+
+    private boolean runMse(TensorF32 pred, TensorF32 target, float[] out) {
         pair.x = pred.data();
         pair.y = target.data();
         int n = pred.shape().sampleSize();
@@ -240,6 +249,7 @@ public final class VectorKernels extends CheckedKernels {
             out[s] = (float) (sampleTotal(s, 1, 0) / n);
         }
         release();
+        return true;
     }
 
     private void sumSquaredChunk(int chunk) {
@@ -556,8 +566,7 @@ public final class VectorKernels extends CheckedKernels {
 
     // ---- elementwise: cfg, amg, linear (ddimStep, conversions) -------------------------------------------------
 
-    @Override
-    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
+    private boolean runCfg(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
         cfg.epsU = epsU.data();
         cfg.epsC = epsC.data();
         cfg.scale = scale;

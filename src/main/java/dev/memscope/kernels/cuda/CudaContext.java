@@ -20,8 +20,8 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -63,7 +63,7 @@ final class CudaContext implements LaunchTarget, AutoCloseable {
 
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** Blocks per SM of each kernel, from the driver's occupancy calculator, queried once when the module loads. */
-    private final Map<CudaKernel, Integer> resident = new EnumMap<>(CudaKernel.class);
+    private final Map<CudaKernel, Integer> resident = new LinkedHashMap<>();
     private boolean retained;
     private boolean moduleLoaded;
     private boolean streamCreated;

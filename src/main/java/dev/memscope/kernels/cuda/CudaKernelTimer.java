@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.memscope.kernels.GuidanceVariant;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.NonFinitePolicy;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
@@ -200,11 +201,8 @@ public final class CudaKernelTimer implements AutoCloseable {
             java.util.function.BiFunction<Integer, Integer, CUdeviceptr> t = (s, k) -> view(pool, s, k, tensorBytes);
             Map<String, Op> ops1 = new LinkedHashMap<>();
             Map<String, Long> bytes = new LinkedHashMap<>();
-            ops1.put("diffNorm", s -> ops.squaredDiff(t.apply(s, 0), t.apply(s, 1), shape, CudaOps.FINISH_SQRT,
-                    v.ptr()));
+            ops1.put("diffNorm", s -> ops.diffNorm(t.apply(s, 0), t.apply(s, 1), shape, v.ptr()));
             bytes.put("diffNorm", in2);
-            ops1.put("mse", s -> ops.squaredDiff(t.apply(s, 0), t.apply(s, 1), shape, CudaOps.FINISH_MEAN, v.ptr()));
-            bytes.put("mse", in2);
             ops1.put("pixelCosine", s -> ops.pixelCosine(t.apply(s, 0), t.apply(s, 1), shape, PixelPair.PLAIN,
                     v.ptr()));
             bytes.put("pixelCosine", in2);
@@ -216,9 +214,25 @@ public final class CudaKernelTimer implements AutoCloseable {
             }
             ops1.put("globalCosine", s -> ops.globalCosine(t.apply(s, 0), t.apply(s, 1), shape, v.ptr()));
             bytes.put("globalCosine", in2);
-            ops1.put("cfg", s -> ops.cfgKernel(t.apply(s, 0), t.apply(s, 1), scale.ptr(), shape, t.apply(s, 4),
-                    flag));
-            bytes.put("cfg", io3 + shape.batch() * 4L);
+            // every op on the generic path, its traffic from its description: inputs 0.., result in buffer 4
+            for (KernelOp op : KernelOp.generics()) {
+                int count = op.perSampleParamOrder().size();
+                float[] values = new float[Math.max(1, count) * shape.batch()];
+                Arrays.fill(values, 0.5f);
+                DeviceVector packed = own(owned, r.upload(values));
+                java.util.function.IntFunction<CUdeviceptr[]> inputs = s -> java.util.stream.IntStream
+                        .range(0, op.requiredInputs().size()).mapToObj(k -> t.apply(s, k)).toArray(CUdeviceptr[]::new);
+                CUdeviceptr params = count == 0 ? CudaOps.NULL : packed.ptr();
+                ops1.put(op.cliName(), s -> {
+                    if (op.perSample()) {
+                        ops.genericSum(op, inputs.apply(s), params, shape, v.ptr());
+                    } else {
+                        ops.genericMap(op, inputs.apply(s), params, shape, t.apply(s, 4), flag);
+                    }
+                });
+                bytes.put(op.cliName(), op.compulsoryBytes(shape.batch(), shape.sampleSize())
+                        + (long) count * shape.batch() * 4);
+            }
             ops1.put("amg (cfg terms only)", s -> ops.amgKernel(t.apply(s, 0), t.apply(s, 1), null, null,
                     scale.ptr(), null, null, shape, t.apply(s, 4), flag));
             bytes.put("amg (cfg terms only)", io3 + shape.batch() * 4L);

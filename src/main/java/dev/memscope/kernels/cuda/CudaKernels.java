@@ -4,7 +4,9 @@ import java.util.function.Supplier;
 
 import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
@@ -52,7 +54,7 @@ public final class CudaKernels extends CheckedKernels {
         try {
             ops = new CudaOps(ctx);
             staging = new Staging(ctx);
-            inputs = new DeviceBuffer[4];
+            inputs = new DeviceBuffer[OpArgs.MAX_INPUTS];
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = new DeviceBuffer(ctx, "input " + i);
             }
@@ -92,17 +94,7 @@ public final class CudaKernels extends CheckedKernels {
         CUdeviceptr da = upload(0, a, what);
         CUdeviceptr db = upload(1, b, what);
         CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
-        ops.squaredDiff(da, db, a.shape(), CudaOps.FINISH_SQRT, dout);
-        staging.download(dout, out, 0, out.length, what);
-    }
-
-    @Override
-    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
-        Supplier<String> what = begin("mse", pred.shape());
-        CUdeviceptr dp = upload(0, pred, what);
-        CUdeviceptr dt = upload(1, target, what);
-        CUdeviceptr dout = perSample.ensure((long) out.length * Float.BYTES);
-        ops.squaredDiff(dp, dt, pred.shape(), CudaOps.FINISH_MEAN, dout);
+        ops.diffNorm(da, db, a.shape(), dout);
         staging.download(dout, out, 0, out.length, what);
     }
 
@@ -138,17 +130,38 @@ public final class CudaKernels extends CheckedKernels {
 
     // ---- elementwise ------------------------------------------------------------------------------------------
 
+    // ---- the ops on the generic path ------------------------------------------------------------------------------
+
     @Override
-    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
-        Supplier<String> what = begin("cfg", epsU.shape());
-        CUdeviceptr du = upload(0, epsU, what);
-        CUdeviceptr dc = upload(1, epsC, what);
-        CUdeviceptr ds = params.ensure((long) scale.length * Float.BYTES);
-        staging.upload(scale, 0, scale.length, ds, what);
-        CUdeviceptr dout = output.ensure(bytes(out));
-        ops.cfg(du, dc, ds, epsU.shape(), dout);
-        return downloadElementwise(dout, out, what);
+    protected boolean runImpl(OpArgs a) {
+        KernelOp op = a.op();
+        Shape shape = a.shape();
+        int batch = shape.batch();
+        Supplier<String> what = begin(op.cliName(), shape);
+        CUdeviceptr[] in = new CUdeviceptr[a.inputCount()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = upload(i, a.input(i), what);
+        }
+        CUdeviceptr dparams = CudaOps.NULL;
+        if (a.paramCount() > 0) {
+            long slot = (long) batch * Float.BYTES;
+            dparams = params.ensure(a.paramCount() * slot);
+            for (int k = 0; k < a.paramCount(); k++) {
+                staging.upload(a.param(k), 0, batch, dparams.withByteOffset(k * slot), what);
+            }
+        }
+        if (op.perSample()) {
+            CUdeviceptr dout = perSample.ensure((long) batch * Float.BYTES);
+            ops.generic(op, in, dparams, shape, dout);
+            staging.download(dout, a.perSampleOut(), 0, batch, what);
+            return true;
+        }
+        CUdeviceptr dout = output.ensure(bytes(a.tensorOut()));
+        ops.generic(op, in, dparams, shape, dout);
+        return downloadElementwise(dout, a.tensorOut(), what);
     }
+
+    // ---- fused elementwise ops -----------------------------------------------------------------------------------
 
     @Override
     protected boolean amgImpl(TensorF32 epsU, TensorF32 epsC, TensorF32 epsN, TensorF32 g, double s0, float[] s1,

@@ -1,5 +1,7 @@
 package dev.memscope.kernels.cuda;
 
+import dev.memscope.kernels.KernelOp;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import jcuda.driver.CUdeviceptr;
@@ -21,7 +23,8 @@ final class CudaOps implements AutoCloseable {
     private final LaunchTarget.Scratch partials;
     private final LaunchTarget.Scratch flag;
     private final LaunchTarget.Scratch gemmWorkspace;
-    private static final CUdeviceptr NULL = new CUdeviceptr();
+    /** A null device pointer: an absent input or parameter. */
+    static final CUdeviceptr NULL = new CUdeviceptr();
 
     CudaOps(CudaContext ctx) {
         this(ctx, ctx);
@@ -51,17 +54,17 @@ final class CudaOps implements AutoCloseable {
 
     // ---- reductions -----------------------------------------------------------------------------------------------
 
-    /** out[b] = sqrt(sum (a-b)^2) (FINISH_SQRT) or sum (a-b)^2 / n (FINISH_MEAN). */
-    void squaredDiff(CUdeviceptr a, CUdeviceptr b, Shape shape, int finish, CUdeviceptr out) {
+    /** out[b] = sqrt(sum (a-b)^2). */
+    void diffNorm(CUdeviceptr a, CUdeviceptr b, Shape shape, CUdeviceptr out) {
         int batch = shape.batch();
         long n = shape.sampleSize();
-        CudaKernel kernel = CudaKernel.DIFF_NORM_MSE_PARTIALS;
+        CudaKernel kernel = CudaKernel.DIFF_NORM_PARTIALS;
         Waves.Grid grid = perSampleGrid(kernel, (n + 3) / 4, batch);
         int chunks = grid.x();
         CUdeviceptr part = partials.ensure((long) batch * chunks * Double.BYTES);
         device.launch(kernel.args().ptr(a).ptr(b).i32(batch).i64(n).i32(chunks).ptr(part), grid.x(), grid.y(),
                 shape::toString);
-        finishSum(part, batch, chunks, finish, n, out, shape);
+        finishSum(part, batch, chunks, FINISH_SQRT, n, out, shape);
     }
 
     /** out[b] = cosine between samples u_b and v_b as flat vectors. */
@@ -136,22 +139,6 @@ final class CudaOps implements AutoCloseable {
         return flag.ensure(Integer.BYTES);
     }
 
-    /** {@link #cfg} without clearing the flag first (the timer clears it apart, so it times the kernel alone). */
-    void cfg(CUdeviceptr epsU, CUdeviceptr epsC, CUdeviceptr scale, Shape shape, CUdeviceptr out) {
-        cfgKernel(epsU, epsC, scale, shape, out, clearFlag());
-    }
-
-    void cfgKernel(CUdeviceptr epsU, CUdeviceptr epsC, CUdeviceptr scale, Shape shape, CUdeviceptr out,
-                   CUdeviceptr f) {
-        int batch = shape.batch();
-        long n = shape.sampleSize();
-        boolean vec = n % 4 == 0;
-        CudaKernel kernel = CudaKernel.cfg(vec);
-        Waves.Grid grid = perSampleGrid(kernel, vec ? n / 4 : n, batch);
-        device.launch(kernel.args().ptr(epsU).ptr(epsC).ptr(scale).i32(batch).i64(n).ptr(out).ptr(f), grid.x(),
-                grid.y(), shape::toString);
-    }
-
     /**
      * AMG update with per-sample coefficients already rounded to float: {@code guide}, and {@code dedup} with
      * {@code epsN}, {@code dissim} with {@code g} (both of a pair null when that term is absent).
@@ -193,6 +180,66 @@ final class CudaOps implements AutoCloseable {
         CudaKernel kernel = CudaKernel.COPY;
         device.launch(kernel.args().ptr(src).ptr(dst).i64(quads), gridStride(kernel, quads),
                 1, () -> quads + " float4 values");
+    }
+
+    // ---- the ops on the generic path (kernels/ops.cuh) ---------------------------------------------------------
+
+    /** Doubles per partial of a per-sample op on the generic path: ops.cuh's MS_MAX_TERMS. */
+    static final int MAX_TERMS = 4;
+
+    /**
+     * Runs {@code op}, an op on the generic path, through its convention-named kernels: {@code inputs} in the op's
+     * formula order (1 to {@link OpArgs#MAX_INPUTS}), {@code params} its per-sample parameters packed
+     * parameter-major (parameter k of sample s at k * batch + s; an empty pointer when it has none), {@code out}
+     * {@code float[B]} for a per-sample op, else a tensor of the input shape (after clearing the non-finite flag).
+     */
+    void generic(KernelOp op, CUdeviceptr[] inputs, CUdeviceptr params, Shape shape, CUdeviceptr out) {
+        if (params == null) {
+            params = NULL;
+        }
+        if (op.perSample()) {
+            genericSum(op, inputs, params, shape, out);
+        } else {
+            genericMap(op, inputs, params, shape, out, clearFlag());
+        }
+    }
+
+    /** Stage one ({@code NAME_sum_partials}) over chunks of float4 quads, stage two ({@code NAME_sum_finish}). */
+    void genericSum(KernelOp op, CUdeviceptr[] inputs, CUdeviceptr params, Shape shape, CUdeviceptr out) {
+        int batch = shape.batch();
+        long n = shape.sampleSize();
+        CudaKernel kernel = CudaKernel.sumPartials(op);
+        Waves.Grid grid = perSampleGrid(kernel, (n + 3) / 4, batch);
+        int chunks = grid.x();
+        CUdeviceptr part = partials.ensure((long) batch * chunks * MAX_TERMS * Double.BYTES);
+        device.launch(inputs(kernel.args(), inputs).ptr(params).i32(batch).i64(n).i32(chunks).ptr(part), grid.x(),
+                grid.y(), shape::toString);
+        device.launch(CudaKernel.sumFinish(op).args().ptr(part).ptr(params).i32(batch).i32(chunks).i64(n).ptr(out),
+                batch, 1, shape::toString);
+    }
+
+    /** {@code NAME_map_vec} when a sample is whole quads, else {@code NAME_map_scalar}; sets flag {@code f}. */
+    void genericMap(KernelOp op, CUdeviceptr[] inputs, CUdeviceptr params, Shape shape, CUdeviceptr out,
+                    CUdeviceptr f) {
+        int batch = shape.batch();
+        long n = shape.sampleSize();
+        boolean vec = n % 4 == 0;
+        CudaKernel kernel = CudaKernel.map(op, vec);
+        Waves.Grid grid = perSampleGrid(kernel, vec ? n / 4 : n, batch);
+        device.launch(inputs(kernel.args(), inputs).ptr(params).i32(batch).i64(n).ptr(out).ptr(f), grid.x(),
+                grid.y(), shape::toString);
+    }
+
+    /** in0..in3: the given inputs, then NULL. */
+    private static KernelArgs inputs(KernelArgs args, CUdeviceptr[] inputs) {
+        if (inputs.length < 1 || inputs.length > OpArgs.MAX_INPUTS) {
+            throw new IllegalArgumentException(args.kernel() + " takes 1 to " + OpArgs.MAX_INPUTS + " inputs, got "
+                    + inputs.length);
+        }
+        for (int i = 0; i < OpArgs.MAX_INPUTS; i++) {
+            args.ptr(i < inputs.length ? inputs[i] : NULL);
+        }
+        return args;
     }
 
     /** A 1-D grid-stride grid for {@code work} items: at most one wave of the kernel (see {@link Waves}). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.memscope.kernels.GuidanceVariant;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.kernels.Conversion;
 import dev.memscope.tensor.Shape;
@@ -103,12 +104,11 @@ public final class ResidentKernels {
 
     public void diffNorm(DeviceTensor a, DeviceTensor b, DeviceVector out) {
         reduction("diffNorm", a, b, out);
-        ops.squaredDiff(a.ptr(), b.ptr(), a.shape(), CudaOps.FINISH_SQRT, out.ptr());
+        ops.diffNorm(a.ptr(), b.ptr(), a.shape(), out.ptr());
     }
 
     public void mse(DeviceTensor pred, DeviceTensor target, DeviceVector out) {
-        reduction("mse", pred, target, out);
-        ops.squaredDiff(pred.ptr(), target.ptr(), pred.shape(), CudaOps.FINISH_MEAN, out.ptr());
+        run(KernelOp.MSE, new DeviceTensor[] {pred, target}, null, out);
     }
 
     public void pixelCosine(DeviceTensor u, DeviceTensor v, DeviceVector out) {
@@ -131,11 +131,63 @@ public final class ResidentKernels {
     // ---- elementwise ------------------------------------------------------------------------------------------
 
     public void cfg(DeviceTensor epsU, DeviceTensor epsC, DeviceVector scale, DeviceTensor out) {
-        sameShape("cfg", "eps_c", epsC, epsU.shape());
-        sameShape("cfg", "out", out, epsU.shape());
-        perSample("cfg", "scale", scale, epsU.shape());
+        run(KernelOp.CFG, new DeviceTensor[] {epsU, epsC}, scale, out);
+    }
+
+    // ---- any op on the generic path ------------------------------------------------------------------------------
+
+    /**
+     * A per-sample op on the generic path ({@link KernelOp#generic()}): {@code inputs} in the op's formula order,
+     * {@code params} its per-sample parameters packed parameter-major (parameter k of sample s at
+     * {@code k * batch + s}; null when it takes none), one result per sample in {@code out}.
+     */
+    public void run(KernelOp op, DeviceTensor[] inputs, DeviceVector params, DeviceVector out) {
+        Shape s = genericArgs(op, true, inputs, params);
+        perSample(op.cliName(), "out", out, s);
+        ops.generic(op, pointers(inputs), params == null ? null : params.ptr(), s, out.ptr());
+    }
+
+    /** An elementwise op on the generic path; {@code out} has the inputs' shape and may be one of them. */
+    public void run(KernelOp op, DeviceTensor[] inputs, DeviceVector params, DeviceTensor out) {
+        Shape s = genericArgs(op, false, inputs, params);
+        sameShape(op.cliName(), "out", out, s);
+        ops.generic(op, pointers(inputs), params == null ? null : params.ptr(), s, out.ptr());
+    }
+
+    private Shape genericArgs(KernelOp op, boolean perSample, DeviceTensor[] inputs, DeviceVector params) {
+        String name = op.cliName();
+        if (!op.generic() || op.perSample() != perSample) {
+            throw new IllegalArgumentException(name + " is not " + (perSample ? "a per-sample" : "an elementwise")
+                    + " op on the generic path");
+        }
+        java.util.List<String> names = op.requiredInputs();
+        if (inputs == null || inputs.length != names.size()) {
+            throw new IllegalArgumentException(name + " takes " + names.size() + " inputs (" + op.inputList()
+                    + "), got " + (inputs == null ? 0 : inputs.length));
+        }
+        if (inputs[0] == null) {
+            throw new IllegalArgumentException(name + ": device tensor " + names.get(0) + " is null");
+        }
+        Shape s = inputs[0].shape();
+        for (int i = 1; i < inputs.length; i++) {
+            sameShape(name, names.get(i), inputs[i], s);
+        }
+        int count = op.perSampleParamOrder().size();
+        if (count == 0 ? params != null : params == null || params.length() != count * s.batch()) {
+            throw new IllegalArgumentException(name + " takes " + count + " per-sample parameters "
+                    + op.perSampleParamOrder() + " packed in one vector of " + count + " x " + s.batch()
+                    + " values, got " + (params == null ? "none" : params.length()));
+        }
         ctx.makeCurrent();
-        ops.cfg(epsU.ptr(), epsC.ptr(), scale.ptr(), epsU.shape(), out.ptr());
+        return s;
+    }
+
+    private static CUdeviceptr[] pointers(DeviceTensor[] inputs) {
+        CUdeviceptr[] p = new CUdeviceptr[inputs.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = inputs[i].ptr();
+        }
+        return p;
     }
 
     /**

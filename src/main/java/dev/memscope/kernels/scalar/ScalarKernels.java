@@ -4,6 +4,7 @@ import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.tensor.TensorF32;
 
 /**
@@ -33,11 +34,20 @@ public final class ScalarKernels extends CheckedKernels {
     }
 
     @Override
-    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
+    protected boolean runImpl(OpArgs a) {
+        return switch (a.op()) {
+            case MSE -> runMse(a.input(0), a.input(1), a.perSampleOut());
+            case CFG -> runCfg(a.input(0), a.input(1), a.param(0), a.tensorOut());
+            default -> throw notImplemented(a.op());
+        };
+    }
+
+    private static boolean runMse(TensorF32 pred, TensorF32 target, float[] out) {
         int n = pred.shape().sampleSize();
         for (int s = 0; s < out.length; s++) {
             out[s] = (float) (sumSquaredDiff(pred, target, s) / n);
         }
+        return true;
     }
 
     private static double sumSquaredDiff(TensorF32 a, TensorF32 b, int s) {
@@ -115,8 +125,7 @@ public final class ScalarKernels extends CheckedKernels {
         }
     }
 
-    @Override
-    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
+    private static boolean runCfg(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
         float[] u = epsU.data();
         float[] c = epsC.data();
         float[] o = out.data();

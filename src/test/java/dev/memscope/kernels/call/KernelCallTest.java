@@ -1,6 +1,7 @@
 package dev.memscope.kernels.call;
 
 import dev.memscope.diffusion.NoiseSchedule;
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.scalar.ScalarKernels;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;

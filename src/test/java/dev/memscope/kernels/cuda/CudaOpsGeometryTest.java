@@ -3,6 +3,7 @@ package dev.memscope.kernels.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import jcuda.driver.CUdeviceptr;
@@ -93,12 +94,17 @@ class CudaOpsGeometryTest {
             CUdeviceptr d = fake.alloc(n * 4);
             CUdeviceptr o = fake.alloc(n * 4);
             CUdeviceptr s = fake.alloc(shape.batch() * 4L);
-            ops.squaredDiff(a, b, shape, CudaOps.FINISH_SQRT, s);
+            ops.diffNorm(a, b, shape, s);
             ops.globalCosine(a, b, shape, s);
             for (PixelPair p : PixelPair.values()) {
                 ops.pixelCosine(a, b, shape, p, s);
             }
-            ops.cfg(a, b, s, shape, o);
+            CUdeviceptr[] inputs = {a, b, c, d};
+            for (KernelOp op : KernelOp.generics()) {
+                CUdeviceptr params = fake.alloc(4L * op.perSampleParamOrder().size() * shape.batch() + 4);
+                ops.generic(op, java.util.Arrays.copyOf(inputs, op.requiredInputs().size()), params, shape,
+                        op.perSample() ? s : o);
+            }
             for (boolean hasN : new boolean[] {false, true}) {
                 for (boolean hasG : new boolean[] {false, true}) {
                     ops.amg(a, b, hasN ? c : null, hasG ? d : null, s, hasN ? s : null, hasG ? s : null, shape, o);
@@ -114,8 +120,10 @@ class CudaOpsGeometryTest {
         // every kernel of the table was launched (and packed without a signature error)
         assertThat(fake.launches.stream().map(FakeLaunchTarget.Launch::kernel).distinct())
                 .containsExactlyInAnyOrder(CudaKernel.values());
-        // the non-finite flag is cleared before each elementwise launch: cfg, four amg, linear per shape
-        assertThat(fake.zeroed).hasSize(shapes.length * 6);
+        // the non-finite flag is cleared before each elementwise launch: four amg, linear and every elementwise
+        // op on the generic path (cfg) per shape
+        long elementwise = KernelOp.generics().stream().filter(op -> !op.perSample()).count();
+        assertThat(fake.zeroed).hasSize((int) (shapes.length * (5 + elementwise)));
     }
 
     @Test
@@ -138,8 +146,9 @@ class CudaOpsGeometryTest {
     @Test
     void aWrongPackingIsRefusedBeforeTheLaunch() {
         CUdeviceptr p = new CUdeviceptr();
-        assertThatThrownBy(() -> CudaKernel.CFG_VEC.args().ptr(p).ptr(p).ptr(p).i32(1).i32(4))
-                .hasMessageContaining("cfg_vec parameter 4 is I64 but an int was packed");
+        assertThatThrownBy(() -> CudaKernel.map(KernelOp.CFG, true).args().ptr(p).ptr(p).ptr(p).ptr(p).ptr(p)
+                .i32(1).i32(4))
+                .hasMessageContaining("cfg_map_vec parameter 6 is I64 but an int was packed");
         assertThatThrownBy(() -> CudaKernel.COPY.args().ptr(p).ptr(p).pack())
                 .hasMessageContaining("takes 3 parameters but 2 were packed");
         assertThatThrownBy(() -> CudaKernel.COPY.args().ptr(p).ptr(p).i64(1).i64(2))

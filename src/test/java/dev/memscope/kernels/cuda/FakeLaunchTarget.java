@@ -1,7 +1,7 @@
 package dev.memscope.kernels.cuda;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,12 +29,12 @@ final class FakeLaunchTarget implements LaunchTarget {
 
     FakeLaunchTarget(int multiprocessors, Map<CudaKernel, Integer> resident) {
         this.multiprocessors = multiprocessors;
-        this.resident = new EnumMap<>(resident);
+        this.resident = new LinkedHashMap<>(resident);
     }
 
     /** Every kernel with the same residency. */
     static FakeLaunchTarget uniform(int multiprocessors, int residentBlocks) {
-        Map<CudaKernel, Integer> r = new EnumMap<>(CudaKernel.class);
+        Map<CudaKernel, Integer> r = new LinkedHashMap<>();
         for (CudaKernel k : CudaKernel.values()) {
             r.put(k, residentBlocks);
         }

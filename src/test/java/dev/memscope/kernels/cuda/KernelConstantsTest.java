@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.kernels.ScoreKernels;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,14 @@ class KernelConstantsTest {
         assertThat(Integer.parseInt(gemm.get("GEMM_TILE"))).isEqualTo(CudaOps.GEMM_TILE);
         assertThat(Integer.parseInt(gemm.get("GEMM_DEPTH"))).isEqualTo(GemmPlan.DEPTH);
         assertThat(Integer.parseInt(gemm.get("GEMV_MAX_M"))).isEqualTo(GemmPlan.GEMV_MAX_M);
+    }
+
+    @Test
+    void theGenericPathLimitsMatchTheHost() throws Exception {
+        Map<String, String> ops = defines(Path.of("kernels/ops.cuh"));
+        assertThat(Integer.parseInt(ops.get("MS_MAX_INPUTS"))).isEqualTo(OpArgs.MAX_INPUTS);
+        assertThat(Integer.parseInt(ops.get("MS_MAX_PARAMS"))).isEqualTo(OpArgs.MAX_PARAMS);
+        assertThat(Integer.parseInt(ops.get("MS_MAX_TERMS"))).isEqualTo(CudaOps.MAX_TERMS);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.memscope.kernels.KernelOp;
 import dev.memscope.kernels.PixelPair;
 import dev.memscope.tensor.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,13 +59,30 @@ class KernelIndexCoverageTest {
             CUdeviceptr perSample = fake.alloc(shape.batch() * 4L);
             String where = shape + " on " + dev[0] + " SMs x " + dev[1];
 
-            ops.squaredDiff(a, b, shape, CudaOps.FINISH_MEAN, perSample);
-            FakeLaunchTarget.Launch flat = fake.only(CudaKernel.DIFF_NORM_MSE_PARTIALS);
+            ops.diffNorm(a, b, shape, perSample);
+            FakeLaunchTarget.Launch flat = fake.only(CudaKernel.DIFF_NORM_PARTIALS);
             KernelIndexPort.Visits v = new KernelIndexPort.Visits(total);
             KernelIndexPort.flatPartials(v, (int) value(flat, 2), value(flat, 3), (int) value(flat, 4), flat.gridX(),
                     flat.gridY());
-            assertOnceAligned(v, "diffNorm_mse_partials " + where);
+            assertOnceAligned(v, "diffNorm_partials " + where);
             assertThat(flat.gridX()).as("chunks = gridDim.x").isEqualTo(value(flat, 4));
+
+            // ops.cuh's sum_partials walks a sample as flat_partials does; its batch, n, chunks follow 4 inputs
+            // and the parameters
+            for (KernelOp op : KernelOp.generics()) {
+                if (!op.perSample()) {
+                    continue;
+                }
+                CUdeviceptr[] in = java.util.Collections.nCopies(op.requiredInputs().size(), a)
+                        .toArray(CUdeviceptr[]::new);
+                ops.generic(op, in, null, shape, perSample);
+                FakeLaunchTarget.Launch sum = fake.only(CudaKernel.sumPartials(op));
+                v = new KernelIndexPort.Visits(total);
+                KernelIndexPort.flatPartials(v, (int) value(sum, 5), value(sum, 6), (int) value(sum, 7), sum.gridX(),
+                        sum.gridY());
+                assertOnceAligned(v, sum.kernel().entry() + " " + where);
+                assertThat(sum.gridX()).as("chunks = gridDim.x").isEqualTo(value(sum, 7));
+            }
 
             ops.pixelCosine(a, b, shape, PixelPair.Q_MINUS_P, perSample);
             FakeLaunchTarget.Launch px = fake.launches.stream()
@@ -80,14 +98,22 @@ class KernelIndexCoverageTest {
             }
             assertOnceAligned(v, px.kernel().entry() + " " + where);
 
-            ops.cfg(a, b, perSample, shape, out);
-            FakeLaunchTarget.Launch cfg = fake.launches.stream()
-                    .filter(l -> l.kernel() == CudaKernel.CFG_VEC || l.kernel() == CudaKernel.CFG_SCALAR).findFirst()
-                    .orElseThrow();
-            v = new KernelIndexPort.Visits(total);
-            KernelIndexPort.perSampleElementwise(v, cfg.kernel() == CudaKernel.CFG_VEC, (int) value(cfg, 3),
-                    value(cfg, 4), cfg.gridX(), cfg.gridY());
-            assertOnceAligned(v, cfg.kernel().entry() + " " + where);
+            // ops.cuh's map_body walks a sample as the fused elementwise kernels do
+            for (KernelOp op : KernelOp.generics()) {
+                if (op.perSample()) {
+                    continue;
+                }
+                CUdeviceptr[] in = java.util.Collections.nCopies(op.requiredInputs().size(), a)
+                        .toArray(CUdeviceptr[]::new);
+                ops.generic(op, in, perSample, shape, out);
+                FakeLaunchTarget.Launch map = fake.launches.stream()
+                        .filter(l -> l.kernel() == CudaKernel.map(op, true) || l.kernel() == CudaKernel.map(op, false))
+                        .findFirst().orElseThrow();
+                v = new KernelIndexPort.Visits(total);
+                KernelIndexPort.perSampleElementwise(v, map.kernel() == CudaKernel.map(op, true), (int) value(map, 5),
+                        value(map, 6), map.gridX(), map.gridY());
+                assertOnceAligned(v, map.kernel().entry() + " " + where);
+            }
 
             ops.linear(a, b, 0.5f, 0.5f, total, out, shape);
             FakeLaunchTarget.Launch lin = fake.only(CudaKernel.LINEAR);
@@ -110,9 +136,8 @@ class KernelIndexCoverageTest {
                     FakeLaunchTarget fake = FakeLaunchTarget.uniform(dev[0], dev[1]);
                     CudaOps ops = new CudaOps(fake, null);
                     long total = (long) shape.batch() * shape.sampleSize();
-                    ops.squaredDiff(fake.alloc(total * 4), fake.alloc(total * 4), shape, CudaOps.FINISH_SQRT,
-                            fake.alloc(batch * 4L));
-                    FakeLaunchTarget.Launch l = fake.only(CudaKernel.DIFF_NORM_MSE_PARTIALS);
+                    ops.diffNorm(fake.alloc(total * 4), fake.alloc(total * 4), shape, fake.alloc(batch * 4L));
+                    FakeLaunchTarget.Launch l = fake.only(CudaKernel.DIFF_NORM_PARTIALS);
                     int chunks = (int) value(l, 4);
                     int[] rows = new int[batch];
                     for (int by = 0; by < l.gridY(); by++) {

@@ -76,42 +76,53 @@ class KernelSignatureTest {
 
     // The checks above must be able to fail: each mutation below is one of the binding mistakes they exist for.
 
-    private static final String CFG_VEC = """
-            .visible .entry cfg_vec(
-            	.param .u64 cfg_vec_param_0,
-            	.param .u64 cfg_vec_param_1,
-            	.param .u64 cfg_vec_param_2,
-            	.param .u32 cfg_vec_param_3,
-            	.param .u64 cfg_vec_param_4,
-            	.param .u64 cfg_vec_param_5,
-            	.param .u64 cfg_vec_param_6
+    private static final String LINEAR = """
+            .visible .entry ddimStep_convert_linear(
+            	.param .u64 ddimStep_convert_linear_param_0,
+            	.param .u64 ddimStep_convert_linear_param_1,
+            	.param .f32 ddimStep_convert_linear_param_2,
+            	.param .f32 ddimStep_convert_linear_param_3,
+            	.param .u64 ddimStep_convert_linear_param_4,
+            	.param .u64 ddimStep_convert_linear_param_5,
+            	.param .u64 ddimStep_convert_linear_param_6
             )
             """;
 
     @Test
     void aMatchingEntryHasNoMismatchOfItsOwn() {
-        assertThat(mismatches(CFG_VEC)).noneMatch(p -> p.startsWith("cfg_vec"));
+        assertThat(mismatches(LINEAR)).noneMatch(p -> p.startsWith("ddimStep_convert_linear"));
     }
 
     @Test
     void aMangledKernelIsCaughtEvenThoughItsNameContainsThePlainOne() {
-        String mangled = CFG_VEC.replace("cfg_vec", "_Z7cfg_vecPKfS0_S0_ixPfPi");
-        assertThat(mangled).contains("cfg_vec");
-        assertThat(mismatches(mangled)).anyMatch(p -> p.startsWith("cfg_vec: no unmangled"))
+        String mangled = LINEAR.replace("entry ddimStep_convert_linear(",
+                "entry _Z23ddimStep_convert_linearPKfS0_ffxPfPi(");
+        assertThat(mangled).contains("ddimStep_convert_linear");
+        assertThat(mismatches(mangled)).anyMatch(p -> p.startsWith("ddimStep_convert_linear: no unmangled"))
                 .anyMatch(p -> p.contains("(C++-mangled)"));
     }
 
     @Test
     void aParameterNarrowedToIntIsCaught() {
-        String narrowed = CFG_VEC.replace(".param .u64 cfg_vec_param_4", ".param .u32 cfg_vec_param_4");
-        assertThat(mismatches(narrowed)).anyMatch(p -> p.startsWith("cfg_vec: PTX parameters"));
+        String narrowed = LINEAR.replace(".param .u64 ddimStep_convert_linear_param_4",
+                ".param .u32 ddimStep_convert_linear_param_4");
+        assertThat(mismatches(narrowed)).anyMatch(p -> p.startsWith("ddimStep_convert_linear: PTX parameters"));
     }
 
     @Test
     void aMissingParameterIsCaught() {
-        String shorter = CFG_VEC.replace("\t.param .u64 cfg_vec_param_6\n", "").replace("cfg_vec_param_5,",
-                "cfg_vec_param_5");
-        assertThat(entries(shorter).get("cfg_vec")).hasSize(6);
-        assertThat(mismatches(shorter)).anyMatch(p -> p.startsWith("cfg_vec: PTX parameters"));
+        String shorter = LINEAR.replace("\t.param .u64 ddimStep_convert_linear_param_6\n", "")
+                .replace("ddimStep_convert_linear_param_5,", "ddimStep_convert_linear_param_5");
+        assertThat(entries(shorter).get("ddimStep_convert_linear")).hasSize(6);
+        assertThat(mismatches(shorter)).anyMatch(p -> p.startsWith("ddimStep_convert_linear: PTX parameters"));
+    }
+
+    @Test
+    void aGenericOpWithoutItsConventionKernelsIsCaught() throws Exception {
+        String ptx = NvccOutputs.read(NvccOutputs.PTX);
+        // as if kernels/ops.cuh had no MS_SUM_OP line for mse
+        String without = ptx.replace(".entry mse_sum_partials(", ".entry mse_partials_renamed(");
+        assertThat(mismatches(without)).anyMatch(p -> p.startsWith("mse_sum_partials: no unmangled"))
+                .anyMatch(p -> p.startsWith("mse_partials_renamed: an entry the host never launches"));
     }
 }

@@ -3,7 +3,7 @@ package dev.memscope.kernels.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +36,7 @@ class OccupancyCheckTest {
     }
 
     static Map<CudaKernel, Integer> fromPtxas(Map<String, Sm90Occupancy.Resources> sm90) {
-        Map<CudaKernel, Integer> m = new EnumMap<>(CudaKernel.class);
+        Map<CudaKernel, Integer> m = new LinkedHashMap<>();
         for (CudaKernel k : CudaKernel.values()) {
             m.put(k, Sm90Occupancy.blocksPerSm(k.block(), sm90.get(k.entry())));
         }
@@ -68,7 +68,7 @@ class OccupancyCheckTest {
         long n = big.size();
         ops.linear(fake.alloc(n * 4), fake.alloc(n * 4), 1f, 1f, n, fake.alloc(n * 4), big);
         ops.copy(fake.alloc(n * 4), fake.alloc(n * 4), n / 4);
-        Map<CudaKernel, Integer> planned = new EnumMap<>(CudaKernel.class);
+        Map<CudaKernel, Integer> planned = new LinkedHashMap<>();
         for (FakeLaunchTarget.Launch l : fake.launches) {
             // a grid-stride grid is one wave: its blocks per SM are what the planner assumed
             planned.put(l.kernel(), (int) ((l.blocks() + H100_SMS - 1) / H100_SMS));
@@ -81,7 +81,7 @@ class OccupancyCheckTest {
     void theOldEightBlocksPerSmAssumptionIsCaught() throws Exception {
         Map<String, Sm90Occupancy.Resources> sm90 = Sm90Occupancy.parse(NvccOutputs.read(NvccOutputs.PTXAS_LOG),
                 "sm_90");
-        Map<CudaKernel, Integer> eight = new EnumMap<>(CudaKernel.class);
+        Map<CudaKernel, Integer> eight = new LinkedHashMap<>();
         for (CudaKernel k : CudaKernel.values()) {
             if (k.block() == CudaContext.BLOCK) {
                 eight.put(k, 8);

@@ -3,6 +3,7 @@ package dev.memscope.kernels.nd4j;
 import dev.memscope.kernels.GuidanceVariant;
 import dev.memscope.kernels.CheckedKernels;
 import dev.memscope.kernels.NonFinitePolicy;
+import dev.memscope.kernels.OpArgs;
 import dev.memscope.tensor.Shape;
 import dev.memscope.tensor.TensorF32;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -95,8 +96,15 @@ public final class Nd4jKernels extends CheckedKernels {
     }
 
     @Override
-    protected void mseImpl(TensorF32 pred, TensorF32 target, float[] out) {
-        store(mseF64(pred, target), out);
+    protected boolean runImpl(OpArgs a) {
+        return switch (a.op()) {
+            case MSE -> {
+                store(mseF64(a.input(0), a.input(1)), a.perSampleOut());
+                yield true;
+            }
+            case CFG -> store(cfgF64(a.input(0), a.input(1), a.param(0)), a.tensorOut());
+            default -> throw notImplemented(a.op());
+        };
     }
 
     @Override
@@ -112,11 +120,6 @@ public final class Nd4jKernels extends CheckedKernels {
     @Override
     protected void globalCosineImpl(TensorF32 u, TensorF32 v, float[] out) {
         store(globalCosineF64(u, v), out);
-    }
-
-    @Override
-    protected boolean cfgImpl(TensorF32 epsU, TensorF32 epsC, float[] scale, TensorF32 out) {
-        return store(cfgF64(epsU, epsC, scale), out);
     }
 
     @Override

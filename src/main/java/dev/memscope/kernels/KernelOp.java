@@ -1,4 +1,4 @@
-package dev.memscope.kernels.call;
+package dev.memscope.kernels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,13 +9,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The one description of each {@link dev.memscope.kernels.ScoreKernels} operation: the name the command line, the
- * golden manifest and the benchmarks use, its inputs in the order the formulas name them, its parameters (and which
- * of them take one value per sample), the shape of its result and its compulsory memory traffic. The kernel
- * command's help, {@link dev.memscope.bench.Traffic} and {@code bench summary} are derived from here.
+ * The one description of each {@link ScoreKernels} operation: the name the command line, the golden manifest and
+ * the benchmarks use, its inputs in the order the formulas name them, its parameters (and which of them take one
+ * value per sample), the shape of its result and its compulsory memory traffic. The kernel command's help,
+ * {@link dev.memscope.bench.Traffic} and {@code bench summary} are derived from here.
  *
- * <p>Adding an op: a constant here, its case in {@link KernelCall}, the method in {@code ScoreKernels} /
- * {@code CheckedKernels} and one implementation per backend (see docs/benchmarks.md, "Adding a kernel op").
+ * <p>Ops on the <b>generic path</b> ({@link #generic()}: required inputs only, per-sample parameters only) need
+ * nothing else outside their implementations: {@link CheckedKernels#run} derives their argument checks from this
+ * description, {@code KernelCall} binds them from it, and the CUDA host launches their kernels by a naming
+ * convention ({@code NAME_sum_partials}/{@code NAME_sum_finish}, {@code NAME_map_vec}/{@code NAME_map_scalar}, see
+ * kernels/ops.cuh). Adding one touches this file, {@code ScalarKernels}, {@code VectorKernels}, kernels/ops.cuh and
+ * the ND4J reference (docs/benchmarks.md, "Adding a kernel op"). The other ops are fused, hand-tuned ones (optional
+ * inputs, variants, float64 coefficients) with methods and launch code of their own.
  */
 public enum KernelOp {
     DIFF_NORM("diffNorm", true, List.of("a", "b"), List.of(), List.of(), "||a - b||_2 per sample", ""),
@@ -25,11 +30,11 @@ public enum KernelOp {
     PIXEL_COSINE("pixelCosine", true, List.of("u", "v"), List.of(), List.of(), "mean per-pixel cosine of u and v", ""),
     GLOBAL_COSINE("globalCosine", true, List.of("u", "v"), List.of(), List.of(), "cosine of whole samples", ""),
     CFG("cfg", false, List.of("eps_u", "eps_c"), List.of(), List.of("scale*"), "eps_u + scale (eps_c - eps_u)",
-            "scale=7.5 (or one per sample: scale=7.5,3,1)"),
+            "scale=7.5 (or one per sample: scale=7.5,3,1)", true),
     AMG("amg", false, List.of("eps_u", "eps_c"), List.of("eps_n", "g"), List.of("s0", "s1*", "s2*", "c3*", "abar_t", "t"),
             "eps_u + (s0 - s1)(eps_c - eps_u) + s2 (eps_u - eps_n) + c3 sqrt(1 - abar_t) g",
             "s0, s1; s2 with eps_n; c3 and abar_t (or t) with g"),
-    MSE("mse", true, List.of("pred", "target"), List.of(), List.of(), "mean (pred - target)^2 per sample", ""),
+    MSE("mse", true, List.of("pred", "target"), List.of(), List.of(), "mean (pred - target)^2 per sample", "", true),
     DDIM_STEP("ddimStep", false, List.of("x_t", "eps"), List.of(), List.of("abar_t", "abar_prev", "t", "t_prev"),
             "DDIM step (eta = 0)", "abar_t and abar_prev, or t and t_prev (t_prev=-1: to x0)"),
     CONVERT("convert", false, List.of("x_t", "in"), List.of(), List.of("conversion", "abar", "t"),
@@ -45,12 +50,19 @@ public enum KernelOp {
     private final List<String> optional;
     private final Set<String> params;
     private final Set<String> perSampleParams;
+    private final List<String> perSampleParamOrder;
     private final String summary;
     private final String paramHelp;
+    private final boolean generic;
+
+    KernelOp(String cliName, boolean perSample, List<String> required, List<String> optional, List<String> params,
+             String summary, String paramHelp) {
+        this(cliName, perSample, required, optional, params, summary, paramHelp, false);
+    }
 
     /** {@code params}: names, a trailing {@code *} marks one that takes one value per sample. */
     KernelOp(String cliName, boolean perSample, List<String> required, List<String> optional, List<String> params,
-             String summary, String paramHelp) {
+             String summary, String paramHelp, boolean generic) {
         this.cliName = cliName;
         this.perSample = perSample;
         this.required = required;
@@ -58,8 +70,34 @@ public enum KernelOp {
         this.params = params.stream().map(p -> p.replace("*", "")).collect(Collectors.toUnmodifiableSet());
         this.perSampleParams = params.stream().filter(p -> p.endsWith("*")).map(p -> p.replace("*", ""))
                 .collect(Collectors.toUnmodifiableSet());
+        this.perSampleParamOrder = params.stream().filter(p -> p.endsWith("*")).map(p -> p.replace("*", ""))
+                .toList();
         this.summary = summary;
         this.paramHelp = paramHelp;
+        this.generic = generic;
+        if (generic && (!optional.isEmpty() || perSampleParamOrder.size() != params.size()
+                || required.size() > OpArgs.MAX_INPUTS || params.size() > OpArgs.MAX_PARAMS)) {
+            throw new IllegalStateException(cliName + ": an op on the generic path takes 1 to " + OpArgs.MAX_INPUTS
+                    + " required inputs and at most " + OpArgs.MAX_PARAMS + " parameters, all per sample");
+        }
+    }
+
+    /**
+     * Whether the op runs on the generic path: {@link ScoreKernels#run} with {@link OpArgs}, checks derived from
+     * this description, CUDA kernels found by name (kernels/ops.cuh).
+     */
+    public boolean generic() {
+        return generic;
+    }
+
+    /** The ops on the generic path, in declaration order. */
+    public static List<KernelOp> generics() {
+        return Arrays.stream(values()).filter(KernelOp::generic).toList();
+    }
+
+    /** The per-sample parameters in declaration order: the order {@link OpArgs#param} takes them. */
+    public List<String> perSampleParamOrder() {
+        return perSampleParamOrder;
     }
 
     /** The name on the command line and in the golden manifest ({@code diffNorm}, {@code ddimStep}, ...). */

@@ -1,4 +1,4 @@
-package dev.memscope.kernels.call;
+package dev.memscope.kernels;
 
 import dev.memscope.cli.MemScope;
 import org.junit.jupiter.api.Test;
