@@ -84,3 +84,52 @@ __device__ __forceinline__ void aligned_split(long long start, long long end, lo
 __device__ __forceinline__ bool all_finite(float4 r) {
     return isfinite(r.x) && isfinite(r.y) && isfinite(r.z) && isfinite(r.w);
 }
+
+// Lane l (0..3) of a float4; with l a constant of an unrolled loop it compiles to the component itself.
+__device__ __forceinline__ float lane(const float4& v, int l) {
+    return l == 0 ? v.x : l == 1 ? v.y : l == 2 ? v.z : v.w;
+}
+
+__device__ __forceinline__ void set_lane(float4& v, int l, float x) {
+    if (l == 0) {
+        v.x = x;
+    } else if (l == 1) {
+        v.y = x;
+    } else if (l == 2) {
+        v.z = x;
+    } else {
+        v.w = x;
+    }
+}
+
+// Chunk `chunk` of `chunks` of sample s of a flat [batch, n] tensor, as the per-sample reductions split it: the
+// sample is [start, end); its aligned body [a0, a1) of whole quads (aligned_split) is cut into equal runs of quads,
+// this chunk's being [qb, qe); chunk 0 also takes the scalar head [start, a0) and tail [a1, end). Within a sample
+// the counts are 32-bit: a sample holds fewer than 2^31 floats (the host's Shape), so its quad count, head and tail
+// lengths fit, and an unsigned counter plus MS_BLOCK cannot wrap.
+struct SampleChunk {
+    long long start;
+    long long end;
+    long long a0;
+    long long a1;
+    unsigned qb;
+    unsigned qe;
+
+    __device__ __forceinline__ SampleChunk(int s, long long n, unsigned chunk, int chunks) {
+        start = (long long) s * n;
+        end = start + n;
+        aligned_split(start, end, a0, a1);
+        const unsigned quads = (unsigned) ((a1 - a0) >> 2);
+        const unsigned per = (quads + chunks - 1) / chunks;
+        qb = min(quads, chunk * per);
+        qe = min(quads, qb + per);
+    }
+
+    __device__ __forceinline__ unsigned head() const {
+        return (unsigned) (a0 - start);
+    }
+
+    __device__ __forceinline__ unsigned tail() const {
+        return (unsigned) (end - a1);
+    }
+};

@@ -42,16 +42,7 @@ __device__ __forceinline__ void sum_partials(const float* in0, const float* in1,
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {
         float p[MS_MAX_PARAMS];
         load_params<Op>(params, batch, s, p);
-        const long long start = (long long) s * n;
-        const long long end = start + n;
-        long long a0;
-        long long a1;
-        aligned_split(start, end, a0, a1);
-        // 32-bit within a sample, as in flat_partials
-        const unsigned quads = (unsigned) ((a1 - a0) >> 2);
-        const unsigned per = (quads + chunks - 1) / chunks;
-        const unsigned qb = min(quads, chunk * per);
-        const unsigned qe = min(quads, qb + per);
+        const SampleChunk c(s, n, chunk, chunks);
         double acc[Op::TERMS];
 #pragma unroll
         for (int t = 0; t < Op::TERMS; ++t) {
@@ -60,51 +51,37 @@ __device__ __forceinline__ void sum_partials(const float* in0, const float* in1,
         const float4* in4[Op::INPUTS];
 #pragma unroll
         for (int k = 0; k < Op::INPUTS; ++k) {
-            in4[k] = reinterpret_cast<const float4*>(in[k] + a0);
+            in4[k] = reinterpret_cast<const float4*>(in[k] + c.a0);
         }
         float v[Op::INPUTS];
 #pragma unroll 2
-        for (unsigned q = qb + threadIdx.x; q < qe; q += MS_BLOCK) {
+        for (unsigned q = c.qb + threadIdx.x; q < c.qe; q += MS_BLOCK) {
             float4 r[Op::INPUTS];
 #pragma unroll
             for (int k = 0; k < Op::INPUTS; ++k) {
                 r[k] = __ldg(in4[k] + q);
             }
 #pragma unroll
-            for (int k = 0; k < Op::INPUTS; ++k) {
-                v[k] = r[k].x;
-            }
-            Op::add(acc, v, p);
-#pragma unroll
-            for (int k = 0; k < Op::INPUTS; ++k) {
-                v[k] = r[k].y;
-            }
-            Op::add(acc, v, p);
-#pragma unroll
-            for (int k = 0; k < Op::INPUTS; ++k) {
-                v[k] = r[k].z;
-            }
-            Op::add(acc, v, p);
-#pragma unroll
-            for (int k = 0; k < Op::INPUTS; ++k) {
-                v[k] = r[k].w;
-            }
-            Op::add(acc, v, p);
-        }
-        if (chunk == 0) {
-            const unsigned head = (unsigned) (a0 - start);
-            const unsigned tail = (unsigned) (end - a1);
-            for (unsigned i = threadIdx.x; i < head; i += MS_BLOCK) {
+            for (int l = 0; l < 4; ++l) {
 #pragma unroll
                 for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = __ldg(in[k] + start + i);
+                    v[k] = lane(r[k], l);
                 }
                 Op::add(acc, v, p);
             }
-            for (unsigned i = threadIdx.x; i < tail; i += MS_BLOCK) {
+        }
+        if (chunk == 0) {
+            for (unsigned i = threadIdx.x; i < c.head(); i += MS_BLOCK) {
 #pragma unroll
                 for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = __ldg(in[k] + a1 + i);
+                    v[k] = __ldg(in[k] + c.start + i);
+                }
+                Op::add(acc, v, p);
+            }
+            for (unsigned i = threadIdx.x; i < c.tail(); i += MS_BLOCK) {
+#pragma unroll
+                for (int k = 0; k < Op::INPUTS; ++k) {
+                    v[k] = __ldg(in[k] + c.a1 + i);
                 }
                 Op::add(acc, v, p);
             }
@@ -177,25 +154,13 @@ __device__ __forceinline__ void map_body(const float* in0, const float* in1, con
                 }
                 float4 r;
 #pragma unroll
-                for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = x[k].x;
-                }
-                r.x = Op::apply(v, p);
+                for (int l = 0; l < 4; ++l) {
 #pragma unroll
-                for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = x[k].y;
+                    for (int k = 0; k < Op::INPUTS; ++k) {
+                        v[k] = lane(x[k], l);
+                    }
+                    set_lane(r, l, Op::apply(v, p));
                 }
-                r.y = Op::apply(v, p);
-#pragma unroll
-                for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = x[k].z;
-                }
-                r.z = Op::apply(v, p);
-#pragma unroll
-                for (int k = 0; k < Op::INPUTS; ++k) {
-                    v[k] = x[k].w;
-                }
-                r.w = Op::apply(v, p);
                 bad |= !all_finite(r);
                 o4[i] = r;
             }

@@ -53,22 +53,12 @@ __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const
     __shared__ double scratch[MS_WARPS];
     const unsigned chunk = blockIdx.x;
     for (int s = blockIdx.y; s < batch; s += gridDim.y) {
-        const long long start = (long long) s * n;
-        const long long end = start + n;
-        long long a0;
-        long long a1;
-        aligned_split(start, end, a0, a1);
-        // Within a sample, 32-bit: a sample holds fewer than 2^31 floats (the host's Shape), so its quad count,
-        // head and tail lengths fit, and an unsigned counter plus MS_BLOCK cannot wrap.
-        const unsigned quads = (unsigned) ((a1 - a0) >> 2);
-        const unsigned per = (quads + chunks - 1) / chunks;
-        const unsigned qb = min(quads, chunk * per);
-        const unsigned qe = min(quads, qb + per);
-        const float4* x4 = reinterpret_cast<const float4*>(x + a0);
-        const float4* y4 = reinterpret_cast<const float4*>(y + a0);
+        const SampleChunk c(s, n, chunk, chunks);
+        const float4* x4 = reinterpret_cast<const float4*>(x + c.a0);
+        const float4* y4 = reinterpret_cast<const float4*>(y + c.a0);
         Acc acc;
 #pragma unroll 2
-        for (unsigned q = qb + threadIdx.x; q < qe; q += MS_BLOCK) {
+        for (unsigned q = c.qb + threadIdx.x; q < c.qe; q += MS_BLOCK) {
             const float4 p = __ldg(x4 + q);
             const float4 r = __ldg(y4 + q);
             acc.add(p.x, r.x);
@@ -77,13 +67,11 @@ __device__ __forceinline__ void flat_partials(const float* __restrict__ x, const
             acc.add(p.w, r.w);
         }
         if (chunk == 0) {
-            const unsigned head = (unsigned) (a0 - start);
-            const unsigned tail = (unsigned) (end - a1);
-            for (unsigned i = threadIdx.x; i < head; i += MS_BLOCK) {
-                acc.add(__ldg(x + start + i), __ldg(y + start + i));
+            for (unsigned i = threadIdx.x; i < c.head(); i += MS_BLOCK) {
+                acc.add(__ldg(x + c.start + i), __ldg(y + c.start + i));
             }
-            for (unsigned i = threadIdx.x; i < tail; i += MS_BLOCK) {
-                acc.add(__ldg(x + a1 + i), __ldg(y + a1 + i));
+            for (unsigned i = threadIdx.x; i < c.tail(); i += MS_BLOCK) {
+                acc.add(__ldg(x + c.a1 + i), __ldg(y + c.a1 + i));
             }
         }
         acc.store(partials + ((long long) s * chunks + chunk) * Acc::WIDTH, scratch);
