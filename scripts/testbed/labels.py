@@ -350,6 +350,107 @@ def sensitivity(folder, taus, seeds):
         print(json.dumps({"tau": tau, "by_role": counts}))
 
 
+def explain(folder, seeds, concepts_dir, role="heldout", png=None):
+    """Why captions of ROLE (never trained) come out within TAU of a training image. Two measurements, not labels:
+
+    1. The copy measure on real images: how many of the role's own item images (rendered by data.render, never
+       trained) already lie within TAU of some training image. A generation that reproduces such an item's own
+       image exactly would count as "copying a training image" although it copies nothing.
+    2. Per caption that copies any training image: for each generation, the nearest training image (its item, role,
+       caption, concept), the distance, and the concept classifier's rank of the caption's own concept and of the
+       nearest image's concept in the generation (0 = top of 300): does the generation show the training image's
+       content, or the caption's own concept in that image's layout?"""
+    d = data.split()
+    rows = json.load(open(os.path.join(folder, "captions.json"), encoding="utf-8"))
+    gens = np.clip(np.load(os.path.join(folder, "samples.npy")), -1.0, 1.0)
+    raw, train_item, n_concept = training_images(d)
+    zt = standardise(to_unit(raw))
+    tau = tau_of(zt, n_concept)
+    names = [c["name"] for c in d["concepts"]]
+    concept_of_image = [ci["concept"] for ci in d["concept_images"]] + [
+        names.index(d["items"][int(i)]["name"]) for i in train_item[n_concept:]]
+    captions_of = {}
+    for r in rows:
+        captions_of.setdefault(r["item"], []).append(r["caption"])
+    own_ids = sorted({r["item"] for r in rows if r["role"] == role and r["item"] >= 0})
+    own_d = np.zeros(0)
+    if own_ids:   # novel captions have no image of their own
+        own = standardise(to_unit(np.stack([data.render(d["items"][i]["comp"]) for i in own_ids])))
+        own_d = distances(own, zt).min(axis=1)
+        print(json.dumps({"role": role, "tau": tau, "own_images": len(own_ids),
+                          "own_images_within_tau_of_a_training_image": int((own_d < tau).sum()),
+                          "own_image_nearest_distance_percentiles_1_5_50":
+                              [float(np.percentile(own_d, q)) for q in (1, 5, 50)]}))
+    classifier = concepts.load(concepts_dir)
+    need = int(np.ceil(MEMORIZED_SHARE * seeds))
+    panels = []   # per copying caption: its generations over their nearest training images
+    for k, r in enumerate(rows):
+        if r["role"] != role:
+            continue
+        g = np.arange(k * seeds, (k + 1) * seeds)
+        dg = distances(standardise(gens[g]), zt)
+        nearest, nearest_d = dg.argmin(axis=1), dg.min(axis=1)
+        if int((nearest_d < tau).sum()) < need:
+            continue
+        want = names.index(d["items"][r["item"]]["name"]) if r["item"] >= 0 else next(
+            (names.index(nm) for nm in sorted(names, key=len, reverse=True) if nm in r["caption"]), None)
+        item_own_d = float(own_d[own_ids.index(r["item"])]) if r["item"] in own_ids else None
+        out = {"caption": r["caption"], "item": r["item"], "own_image_nearest_training_distance": item_own_d,
+               "generations": []}
+        for j, gi in enumerate(g):
+            t = int(nearest[j])
+            it = int(train_item[t])
+            ranks_own = None if want is None else int(concepts.ranks(classifier, gens[gi:gi + 1], [want])[0])
+            ranks_nn = int(concepts.ranks(classifier, gens[gi:gi + 1], [concept_of_image[t]])[0])
+            out["generations"].append({
+                "distance": float(nearest_d[j]), "within_tau": bool(nearest_d[j] < tau),
+                "nearest": "concept image" if it < 0 else f"item {it} ({d['items'][it]['role']})",
+                "nearest_captions": captions_of.get(it, [])[:2] if it >= 0 else [],
+                "nearest_concept": names[concept_of_image[t]], "own_concept": None if want is None else names[want],
+                "classifier_rank_own_concept": ranks_own, "classifier_rank_nearest_concept": ranks_nn})
+        print(json.dumps(out))
+        own_img = data.render(d["items"][r["item"]]["comp"]) if r["item"] >= 0 else None
+        panels.append((r["caption"], own_img, [to_uint8(gens[gi]) for gi in g], [raw[t] for t in nearest],
+                       nearest_d < tau))
+    if png and panels:
+        explain_png(png, panels, role)
+
+
+def to_uint8(x):
+    """A generation in [-1, 1], [3, H, W] -> uint8 [H, W, 3]."""
+    return np.clip((x.transpose(1, 2, 0) + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+
+
+def explain_png(path, panels, role):
+    """Per caption a pair of rows: its own item image (if it has one) and its generations, then under each
+    generation its nearest training image, framed red when within TAU."""
+    from PIL import Image, ImageDraw
+    z, pad, label_h = 64, 8, 14
+    cols = 1 + max(len(p[2]) for p in panels)
+    labels = [f"{role}: '{p[0]}'. Top: own image, generations; below: nearest training image" for p in panels]
+    w = max(cols * (z + pad) + pad, 6 * max(len(t) for t in labels) + 2 * pad)   # PIL's default font: 6 px a char
+    h = len(panels) * (2 * (z + pad) + label_h) + pad
+    im = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(im)
+    up = lambda a: Image.fromarray(a).resize((z, z), Image.NEAREST)  # noqa: E731
+    y = pad
+    for text, (caption, own, gens, near, within) in zip(labels, panels):
+        draw.text((pad, y), text, fill="black")
+        y += label_h
+        if own is not None:
+            im.paste(up(own), (pad, y))
+        for c, (g, n, inside) in enumerate(zip(gens, near, within)):
+            x = pad + (c + 1) * (z + pad)
+            im.paste(up(g), (x, y))
+            im.paste(up(n), (x, y + z + pad))
+            if inside:
+                draw.rectangle([x - 3, y + z + pad - 3, x + z + 2, y + 2 * z + pad + 2], outline="red", width=2)
+        y += 2 * (z + pad)
+    tmp = path + ".tmp.png"
+    im.save(tmp)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -365,7 +466,16 @@ def main():
     t.add_argument("--dir", required=True)
     t.add_argument("--tau", type=float, nargs="+", required=True)
     t.add_argument("--seeds", type=int, default=4)
+    e = sub.add_parser("explain", help="why never-trained captions come out within TAU of a training image")
+    e.add_argument("--dir", required=True)
+    e.add_argument("--role", default="heldout", choices=["heldout", "novel"])
+    e.add_argument("--seeds", type=int, default=4)
+    e.add_argument("--concepts", default=os.path.join(HERE, "..", "..", "models", "concepts"))
+    e.add_argument("--png", help="also draw the copying captions' generations over their nearest training images")
     a = ap.parse_args()
+    if a.cmd == "explain":
+        explain(a.dir, a.seeds, a.concepts, a.role, a.png)
+        return
     if a.cmd == "sensitivity":
         sensitivity(a.dir, a.tau, a.seeds)
     elif a.cmd == "prompts":
