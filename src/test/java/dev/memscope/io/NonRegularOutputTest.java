@@ -102,4 +102,34 @@ class NonRegularOutputTest {
         assertThat(new String(reader.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo("a\r\n1\r\n");
         assertThat(Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
+
+    /**
+     * The issue's own case, a character device as --out, on a /dev/null twin made with mknod inside the temp dir
+     * (never the real /dev/null: code that replaced it would break the machine). Needs root for mknod; skipped
+     * with that reason elsewhere. Fails on the code before da3ddb3 (the device became a regular file).
+     */
+    @Test
+    void kernelOutToACharacterDeviceLeavesTheDevice() throws Exception {
+        Path node = dir.resolve("null-twin");
+        Process mk = new ProcessBuilder("mknod", node.toString(), "c", "1", "3").start();
+        assumeThat(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0).as("mknod available (root)").isTrue();
+        assertThat(kind(node)).isEqualTo("character special file");
+        Path in = dir.resolve("a.npy");
+        dev.memscope.tensor.Npy.writeF32(in, new int[] {1, 1, 2, 2}, new float[] {1, 2, 3, 4});
+        StringWriter err = new StringWriter();
+        var cl = MemScope.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        int rc = cl.execute("kernel", "diffNorm", "--in", in.toString(), "--in", in.toString(), "--out",
+                node.toString(), "--backend", "scalar");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(kind(node)).as("kind of the --out device after the run").isEqualTo("character special file");
+    }
+
+    private static String kind(Path p) throws Exception {
+        Process st = new ProcessBuilder("stat", "-c", "%F", p.toString()).redirectErrorStream(true).start();
+        String k = new String(st.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        st.waitFor(10, TimeUnit.SECONDS);
+        return k;
+    }
 }
