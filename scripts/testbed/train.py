@@ -84,6 +84,9 @@ def train(out, steps, r, threads, device, resume, recipe, log_every=50):
         ema = st["ema"]; start = st["step"]; rows = st["rows"]; elapsed0 = st["elapsed"]
         if st.get("data_recipe", 1) != recipe:
             sys.exit(f"{out}/state.pt was trained on data recipe {st.get('data_recipe', 1)}, not {recipe}")
+        if st.get("steps", steps) != steps:
+            # the learning-rate schedule is a function of the run's length: a resumed run must keep it
+            sys.exit(f"{out}/state.pt is a run of {st['steps']} steps, not {steps}; resume with --steps {st['steps']}")
         print(f"resumed at step {start}", file=sys.stderr)
     text.to(device); unet.to(device); ema = [e.to(device) for e in ema]
     x, ids, empty, acp = x.to(device), ids.to(device), empty.to(device), acp.to(device)
@@ -124,7 +127,7 @@ def train(out, steps, r, threads, device, resume, recipe, log_every=50):
         if (step + 1) % 500 == 0 and step + 1 < steps:
             save_atomic({"text": text.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "ema": ema,
                          "step": step + 1, "rows": rows, "elapsed": elapsed0 + time.time() - t0,
-                         "data_recipe": recipe},
+                         "data_recipe": recipe, "steps": steps},
                         os.path.join(out, "state.pt"))
     elapsed = elapsed0 + time.time() - t0
     with torch.no_grad():
@@ -192,12 +195,16 @@ def main():
         print(f"first {CHECK_STEPS} steps: worst relative loss difference {worst:.2e} (allowed 1e-4)")
         sys.exit(0 if worst <= 1e-4 else 1)
     recipe = data.RECIPE if a.recipe is None else a.recipe
-    d, tok, text, unet, rows, elapsed, n = train(a.out, a.steps, dict(RECIPE), a.threads, a.device, a.resume, recipe)
+    if a.steps < 1:
+        sys.exit(f"--steps must be at least 1, got {a.steps}")
+    # the cosine schedule spans the run: --steps sets its length too, or the rate would climb again past 4,000
+    r = dict(RECIPE, steps=a.steps)
+    d, tok, text, unet, rows, elapsed, n = train(a.out, a.steps, r, a.threads, a.device, a.resume, recipe)
     torch.save({"text": text.state_dict(), "unet": unet.state_dict(), "vocab_size": len(tok.vocab),
-                "recipe": RECIPE, "seed": SEED}, os.path.join(a.out, "checkpoint.pt"))
+                "recipe": r, "seed": SEED}, os.path.join(a.out, "checkpoint.pt"))
     write_loss(rows, a.out)
-    info = {"recipe": RECIPE, "seed": SEED, "data_seed": data.SEED, "data_recipe": recipe, "threads": a.threads,
-            "device": a.device, "training_rows": n, "epochs": a.steps * RECIPE["batch"] / n, "wall_minutes": elapsed / 60,
+    info = {"recipe": r, "seed": SEED, "data_seed": data.SEED, "data_recipe": recipe, "threads": a.threads,
+            "device": a.device, "training_rows": n, "epochs": a.steps * r["batch"] / n, "wall_minutes": elapsed / 60,
             "seconds_per_step": elapsed / a.steps, "unet_parameters": model.parameters(unet),
             "text_parameters": model.parameters(text), "vocab_size": len(tok.vocab),
             "torch": torch.__version__, "font_sha256": data.font_sha256()}
