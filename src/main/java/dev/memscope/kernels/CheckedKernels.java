@@ -101,11 +101,11 @@ public abstract class CheckedKernels implements ScoreKernels {
                     + "), got " + a.inputCount());
         }
         TensorF32 first = a.input(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            sameShape(name, inputs.get(0), first, inputs.get(i), a.input(i));
-        }
         if (first == null) {
             throw new IllegalArgumentException(name + ": tensor " + inputs.get(0) + " is null");
+        }
+        for (int i = 1; i < inputs.size(); i++) {
+            sameShape(name, inputs.get(0), first, inputs.get(i), a.input(i));
         }
         List<String> params = op.perSampleParamOrder();
         if (a.paramCount() != params.size()) {
@@ -118,25 +118,16 @@ public abstract class CheckedKernels implements ScoreKernels {
         if (op.perSample()) {
             perSample(name, "out", a.perSampleOut(), first);
             runImpl(a);
-            if (!allFinite(a.perSampleOut())) {
-                checkPerSample(name, a.perSampleOut(), named(a));
+            int bad = firstNonFinite(a.perSampleOut());
+            if (bad >= 0 && policy != NonFinitePolicy.PROPAGATE) {
+                throw blame(name, bad, null, named(a));    // names built only on this path: no allocation per call
             }
         } else {
             sameShape(name, inputs.get(0), first, "out", a.tensorOut());
-            boolean finite = runImpl(a);
-            if (!finite) {
+            if (!runImpl(a)) {
                 checkElementwise(name, false, a.tensorOut(), named(a));
             }
         }
-    }
-
-    private static boolean allFinite(float[] v) {
-        for (float x : v) {
-            if (!Float.isFinite(x)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** (name, tensor) pairs of the inputs, for naming the one at fault. */
@@ -291,11 +282,20 @@ public abstract class CheckedKernels implements ScoreKernels {
         if (policy == NonFinitePolicy.PROPAGATE) {
             return;
         }
+        int b = firstNonFinite(out);
+        if (b >= 0) {
+            throw blame(op, b, null, namedInputs);
+        }
+    }
+
+    /** The first sample whose result is NaN or infinite, or -1. */
+    private static int firstNonFinite(float[] out) {
         for (int b = 0; b < out.length; b++) {
             if (!Float.isFinite(out[b])) {
-                throw blame(op, b, null, namedInputs);
+                return b;
             }
         }
+        return -1;
     }
 
     private void checkElementwise(String op, boolean allFinite, TensorF32 out, Object... namedInputs) {
