@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
@@ -67,6 +68,16 @@ public final class CopyCheck {
         this.generations = generations;
         this.batch = batch;
         this.seed = seed;
+    }
+
+    /**
+     * Everything a verdict depends on besides the prompt and the model: a resumed search reuses a stored check only
+     * when these are equal (a run with another clustering distance must re-cluster, not reuse the old clusters). A
+     * distance without a stable class name (a lambda) never matches across runs, so it is always recomputed.
+     */
+    public String settings() {
+        return String.format(Locale.ROOT, "generations=%d seed=%d distance=%s eps=%s tau=%s", generations, seed,
+                distance.getClass().getName(), Double.toString(eps), Double.toString(judge.tau()));
     }
 
     /** Forward passes one check costs: G generations x 50 steps x (cond + uncond). */

@@ -66,10 +66,10 @@ public final class TriggerSearch {
             progress.advance(Math.min(already, perChain - check.passesPerPrompt()));
             chain.run(lm, score, banned, progress::advance);
             Path checkFile = stateDir.resolve(String.format(Locale.ROOT, "chain-%03d-check.json", j));
-            CopyCheck.Result r = loadCheck(checkFile, chain.bestPrompt());
+            CopyCheck.Result r = loadCheck(checkFile, chain.bestPrompt(), check.settings());
             if (r == null) {
                 r = check.check(chain.bestPrompt(), progress::advance);
-                saveCheck(checkFile, r);
+                saveCheck(checkFile, r, check.settings());
             } else {
                 progress.advance(r.passes());
             }
@@ -100,9 +100,10 @@ public final class TriggerSearch {
         return pts;
     }
 
-    private static void saveCheck(Path file, CopyCheck.Result r) throws IOException {
+    private static void saveCheck(Path file, CopyCheck.Result r, String settings) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prompt", r.prompt());
+        m.put("settings", settings);
         m.put("generations", r.generations());
         m.put("copies", r.copies());
         m.put("passes", r.passes());
@@ -115,13 +116,17 @@ public final class TriggerSearch {
         AtomicFiles.writeString(file, Json.toJson(file.toString(), m));
     }
 
-    private static CopyCheck.Result loadCheck(Path file, String prompt) throws IOException {
+    private static CopyCheck.Result loadCheck(Path file, String prompt, String settings) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
         JsonValue root = JsonDocument.read(file).root();
         if (!root.get("prompt").string().equals(prompt)) {
             return null;   // the chain changed since (it cannot once complete, but never trust a stale check)
+        }
+        JsonValue stored = root.get("settings");
+        if (!stored.isText() || !stored.string().equals(settings)) {
+            return null;   // checked with another clustering or generation count: the verdict does not carry over
         }
         int g = root.get("generations").integer();
         int copies = root.get("copies").integer();
