@@ -57,17 +57,17 @@ public final class TestbedBench {
     /**
      * Wen's per-image target norm on the testbed, by the rule that gives the lab's 1.47: the median
      * {@code ||eps_c - eps_u||} at t = 981 of the non-memorized prompts, here the 24 of
-     * models/testbed/reference/reference_scores.json ({@code wen_first}: median 0.2399; memorized median 1.1602;
-     * data recipe 3, 2026-12-04; recipe 1's model gave 0.61).
+     * models/testbed/reference/reference_scores.json ({@code wen_first}: median 0.2625; memorized median 1.2588;
+     * data recipe 3 at 5,000 steps, 2026-12-05; at 4,000 steps 0.24, recipe 1's model 0.61).
      */
-    public static final double WEN_TARGET = 0.24;
+    public static final double WEN_TARGET = 0.26;
     /**
      * SAIL's loss threshold on the testbed, by the rule that gives the lab's 4.68: the median loss at the runner's own
-     * x_T of general prompts (here the first 100 of the seeded held-out + novel order, 3 images each: median 1.6511,
-     * range 1.47-2.55; {@link #sailLosses}; measured 2026-12-04 on data recipe 3's model, recipe 1's gave 2.13; see
-     * docs/mitigation.md). The authors' 8.2 is on SD's latent scale.
+     * x_T of general prompts (here the first 100 of the seeded held-out + novel order, 3 images each: median 1.6959,
+     * range 1.45-3.11; {@link #sailLosses}; measured 2026-12-05 on data recipe 3's 5,000-step model; at 4,000 steps
+     * 1.65, recipe 1's gave 2.13; see docs/mitigation.md). The authors' 8.2 is on SD's latent scale.
      */
-    public static final double SAIL_THRESHOLD = 1.65;
+    public static final double SAIL_THRESHOLD = 1.70;
     static final long FRECHET_SEED = 0x46444944L;
     private static final long TRIGGER = 1;
     private static final long GENERAL = 2;
