@@ -1,12 +1,17 @@
 package dev.memscope.triggers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memscope.copy.CopyJudge;
 import dev.memscope.copy.ImageDistance;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
+import dev.memscope.model.Condition;
+import dev.memscope.model.Denoiser;
+import dev.memscope.model.PredictionType;
 import dev.memscope.progress.Progress;
+import dev.memscope.tensor.TensorF32;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A resumed search reuses a chain's stored copy check only when the check's settings are the same: a run that
  * clusters with another distance (`--cluster-distance rms` on the state of an embedding run) must re-cluster. Before
  * the check recorded its settings, such a run silently reported the first run's clusters (measured 2026-12-05: the
- * rms run "finished" in 2 s). Oracle: the distance is called only when the check is computed.
+ * rms run "finished" in 2 s). Oracle: the distance is called only when the check is computed. A state made on
+ * another model is refused: its stored best D no longer matches.
  */
 class TriggerSearchResumeTest {
     private static final List<String> CORPUS = List.of("old item seven", "new item seven", "old item eight",
@@ -43,9 +49,56 @@ class TriggerSearchResumeTest {
         }
     }
 
+    /**
+     * Another model over the same prompts: what drew an item image now draws the blob and the other way round, so
+     * every prompt's D changes (the blob's norm is below the items').
+     */
+    static final class OtherDenoiser implements Denoiser {
+        private final Denoiser inner = new VariantCopyFilterTest.TargetDenoiser();
+
+        @Override
+        public PredictionType predictionType() {
+            return inner.predictionType();
+        }
+
+        @Override
+        public int channels() {
+            return inner.channels();
+        }
+
+        @Override
+        public int height() {
+            return inner.height();
+        }
+
+        @Override
+        public int width() {
+            return inner.width();
+        }
+
+        @Override
+        public Condition condition(String prompt) {
+            if (prompt.isEmpty()) {
+                return inner.condition(prompt);
+            }
+            boolean item = prompt.contains("seven") || prompt.contains("eight");
+            return inner.condition(item ? "blob" : "seven");
+        }
+
+        @Override
+        public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
+            inner.predict(xt, t, conditions, out);
+        }
+    }
+
     private static List<TriggerSearch.ChainResult> search(ScoreKernels k, CopyJudge judge, ImageDistance distance,
                                                           double eps, Path state) throws Exception {
-        VariantCopyFilterTest.TargetDenoiser model = new VariantCopyFilterTest.TargetDenoiser();
+        return search(k, judge, distance, eps, state, new VariantCopyFilterTest.TargetDenoiser());
+    }
+
+    private static List<TriggerSearch.ChainResult> search(ScoreKernels k, CopyJudge judge, ImageDistance distance,
+                                                          double eps, Path state, Denoiser model)
+            throws Exception {
         CopyCheck check = new CopyCheck(model, k, judge, distance, eps, 4, 8, CopyCheck.DEFAULT_SEED);
         TriggerSearch s = new TriggerSearch(new BigramSlotModel(CORPUS), new GuidanceScore(model, k, 4, 1), check,
                 Set.of(), Set.of(7), state);
@@ -81,6 +134,22 @@ class TriggerSearchResumeTest {
                 return judge.distance().between(x, y);
             }, 2 * judge.tau(), state);
             assertThat(plain[0]).as("another distance (class): re-clustered").isPositive();
+        }
+    }
+
+    @Test
+    void aStateMadeOnAnotherModelIsRefused() throws Exception {
+        CopyJudge judge = VariantCopyFilterTest.judge();
+        Path state = dir.resolve("state");
+        try (ScoreKernels k = Backends.create("cpu")) {
+            List<TriggerSearch.ChainResult> a = search(k, judge, judge.distance(), judge.tau(), state);
+            String best = a.get(0).prompt();
+            assertThat(search(k, judge, judge.distance(), judge.tau(), state).get(0).prompt())
+                    .as("the same model resumes").isEqualTo(best);
+            assertThatThrownBy(() -> search(k, judge, judge.distance(), judge.tau(), state, new OtherDenoiser()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("chain-000.json")
+                    .hasMessageContaining("another model");
         }
     }
 
