@@ -7,11 +7,8 @@ import dev.memscope.copy.CopyJudge;
 import dev.memscope.copy.ImageDistance;
 import dev.memscope.kernels.Backends;
 import dev.memscope.kernels.ScoreKernels;
-import dev.memscope.model.Condition;
 import dev.memscope.model.Denoiser;
-import dev.memscope.model.PredictionType;
 import dev.memscope.progress.Progress;
-import dev.memscope.tensor.TensorF32;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,48 +43,6 @@ class TriggerSearchResumeTest {
         public double between(float[] a, float[] b) {
             calls++;
             return inner.between(a, b);
-        }
-    }
-
-    /**
-     * Another model over the same prompts: what drew an item image now draws the blob and the other way round, so
-     * every prompt's D changes (the blob's norm is below the items').
-     */
-    static final class OtherDenoiser implements Denoiser {
-        private final Denoiser inner = new VariantCopyFilterTest.TargetDenoiser();
-
-        @Override
-        public PredictionType predictionType() {
-            return inner.predictionType();
-        }
-
-        @Override
-        public int channels() {
-            return inner.channels();
-        }
-
-        @Override
-        public int height() {
-            return inner.height();
-        }
-
-        @Override
-        public int width() {
-            return inner.width();
-        }
-
-        @Override
-        public Condition condition(String prompt) {
-            if (prompt.isEmpty()) {
-                return inner.condition(prompt);
-            }
-            boolean item = prompt.contains("seven") || prompt.contains("eight");
-            return inner.condition(item ? "blob" : "seven");
-        }
-
-        @Override
-        public void predict(TensorF32 xt, int t, Condition[] conditions, TensorF32 out) {
-            inner.predict(xt, t, conditions, out);
         }
     }
 
@@ -146,7 +101,8 @@ class TriggerSearchResumeTest {
             String best = a.get(0).prompt();
             assertThat(search(k, judge, judge.distance(), judge.tau(), state).get(0).prompt())
                     .as("the same model resumes").isEqualTo(best);
-            assertThatThrownBy(() -> search(k, judge, judge.distance(), judge.tau(), state, new OtherDenoiser()))
+            Denoiser other = new VariantCopyFilterTest.TargetDenoiser(true);
+            assertThatThrownBy(() -> search(k, judge, judge.distance(), judge.tau(), state, other))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("chain-000.json")
                     .hasMessageContaining("another model");

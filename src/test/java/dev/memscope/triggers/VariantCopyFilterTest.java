@@ -51,8 +51,21 @@ class VariantCopyFilterTest {
         return CopyJudge.of(images, TAU);
     }
 
-    /** eps that makes x0 = the target its prompt names ("seven", "eight", else the blob); unconditional: zeros. */
+    /**
+     * eps that makes x0 = the target its prompt names ("seven", "eight", else the blob); unconditional: zeros.
+     * {@code swapped} is another model over the same prompts: item prompts draw the blob, the others item seven.
+     */
     static final class TargetDenoiser implements Denoiser {
+        private final boolean swapped;
+
+        TargetDenoiser() {
+            this(false);
+        }
+
+        TargetDenoiser(boolean swapped) {
+            this.swapped = swapped;
+        }
+
         @Override
         public PredictionType predictionType() {
             return PredictionType.EPSILON;
@@ -76,6 +89,9 @@ class VariantCopyFilterTest {
         @Override
         public Condition condition(String prompt) {
             float id = prompt.contains("seven") ? 7 : prompt.contains("eight") ? 8 : 0;
+            if (swapped && !prompt.isEmpty()) {
+                id = id == 0 ? 7 : 0;
+            }
             return Condition.of(new float[] {id}, prompt);
         }
 
