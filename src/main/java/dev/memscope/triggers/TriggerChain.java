@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -61,7 +62,9 @@ public final class TriggerChain {
     /** Runs the remaining iterations; {@code onPasses} hears every batch's forward passes (progress). */
     public void run(SlotLanguageModel lm, GuidanceScore d, Set<String> banned, LongConsumer onPasses)
             throws IOException {
-        if (words == null) {
+        if (words != null) {
+            requireSameScore(d);
+        } else {
             Random r = rng(config.seed(), -1);
             int len = config.length() > 0 ? config.length() : lm.sampleLength(r);
             words = new ArrayList<>(lm.sample(len, banned, r));
@@ -102,6 +105,22 @@ public final class TriggerChain {
             done++;
             history.add(new Step(done, passes, scores[pick], bestD, bestPrompt()));
             save();
+        }
+    }
+
+    /**
+     * A loaded state's best D must be what D gives now: {@link #load} checks the chain settings, but a state made on
+     * another model (a retrained testbed) or with another noise seed would otherwise continue, and be reported,
+     * silently. One forward pass, not counted in the chain's passes; relative 1e-3 absorbs batch-size effects on
+     * float32 D, while another model moves D by far more.
+     */
+    private void requireSameScore(GuidanceScore d) {
+        String prompt = bestPrompt();
+        double now = d.score(List.of(prompt))[0];
+        if (Math.abs(now - bestD) > 1e-3 * Math.max(1e-6, Math.abs(bestD))) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: its best prompt '%s' has D = %.6g "
+                    + "stored but %.6g now: the state was made with another model or --noise-seed; use a fresh "
+                    + "--state", stateFile, prompt, bestD, now));
         }
     }
 

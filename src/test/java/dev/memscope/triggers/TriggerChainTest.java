@@ -71,6 +71,29 @@ class TriggerChainTest {
     }
 
     @Test
+    void aStateWhoseBestDIsNotWhatDGivesNowIsRefusedEvenBeforeItsFirstIteration() throws Exception {
+        try (ScoreKernels k = Backends.create("cpu")) {
+            BigramSlotModel lm = new BigramSlotModel(CORPUS);
+            Path f = dir.resolve("other-model.json");
+            TriggerChain a = TriggerChain.openOrStart(config(1), f);
+            a.run(lm, new GuidanceScore(new WordCountDenoiser(), k, 3, 1), Set.of(), p -> { });
+            // as a run on another model, killed after its initial sample, would have left it
+            String other = Files.readString(f).replaceAll("(?s)\"history\" : \\[.*\\]", "\"history\" : [ ]")
+                    .replace("\"iterationsDone\" : 1", "\"iterationsDone\" : 0")
+                    .replaceAll("\"bestD\" : [-0-9.eE]+", "\"bestD\" : 1234.5");
+            Files.writeString(f, other);
+            TriggerChain b = TriggerChain.openOrStart(config(1), f);
+            assertThat(b.iterationsDone()).isZero();
+            assertThatThrownBy(() -> b.run(lm, new GuidanceScore(new WordCountDenoiser(), k, 3, 1), Set.of(),
+                    p -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("other-model.json")
+                    .hasMessageContaining("1234.5")
+                    .hasMessageContaining("another model");
+        }
+    }
+
+    @Test
     void aCorruptStateFileIsNamed() throws Exception {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, "{\"config\": ");
